@@ -1,0 +1,152 @@
+package io.rulecast.runtime;
+
+import io.rulecast.event.BusinessEvent;
+import io.rulecast.runtime.spi.CompiledScript;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A routing row ready to run: its definition, its compiled script (shared by every rule of the same
+ * version) and its parsed config. {@link #invoke} is the only way scripts run.
+ */
+public final class CompiledRule {
+    private final RuleDefinition definition;
+    private final CompiledScript script;
+    private final Map<String, Object> config;
+    private final String outputTable;
+    private final RuntimeOptions options;
+    private long logWindowStart;
+    private int logsInWindow;
+
+    CompiledRule(
+            RuleDefinition definition,
+            CompiledScript script,
+            Map<String, Object> config,
+            RuntimeOptions options) {
+        this.definition = definition;
+        this.script = script;
+        this.config = config;
+        Object t = config.get("output_table");
+        this.outputTable = t == null ? null : t.toString();
+        this.options = options;
+    }
+
+    public RuleDefinition definition() {
+        return definition;
+    }
+
+    public RuleId id() {
+        return definition.id();
+    }
+
+    public String version() {
+        return definition.version();
+    }
+
+    Map<String, Object> config() {
+        return config;
+    }
+
+    /** {@code config_json.output_table}, or null. */
+    public String outputTable() {
+        return outputTable;
+    }
+
+    /**
+     * Runs the rule over one event, within the sandbox's bounds. Never throws for script faults.
+     */
+    public Outcome invoke(BusinessEvent event, StateStore state, DimensionLookup dims) {
+        return invoke(event.scriptView(), state, dims);
+    }
+
+    /**
+     * As {@link #invoke(BusinessEvent, StateStore, DimensionLookup)}, with a view made once per
+     * event.
+     */
+    public Outcome invoke(Map<String, Object> eventView, StateStore state, DimensionLookup dims) {
+        RuleContext ctx = new RuleContext(this, state, dims, options.outputLimit());
+        Guard guard = Guard.arm(options.timeout(), options.memoryLimitBytes());
+        Failure failure = null;
+        Object returned = null;
+        try {
+            returned = script.run(eventView, ctx);
+        } catch (ScriptFailure f) {
+            failure = f.toFailure();
+        } catch (StackOverflowError e) {
+            failure = new Failure(FailureReason.STACK_OVERFLOW, "call stack too deep (recursion?)");
+        } catch (OutOfMemoryError e) {
+            failure = new Failure(FailureReason.MEMORY_LIMIT, "out of memory: " + e.getMessage());
+        } catch (Throwable t) {
+            failure = new Failure(FailureReason.SCRIPT_ERROR, describe(t));
+        } finally {
+            Failure bound = guard.disarm();
+            // A broken bound explains whatever the script threw when it was stopped.
+            if (bound != null) {
+                failure = bound;
+            }
+        }
+        long nanos = guard.elapsedNanos();
+        if (failure == null) {
+            try {
+                addReturned(returned, ctx);
+            } catch (ScriptFailure f) {
+                failure = f.toFailure();
+            }
+        }
+        if (failure != null) {
+            return Outcome.failed(failure, ctx.logs(), nanos);
+        }
+        return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
+    }
+
+    private void addReturned(Object returned, RuleContext ctx) {
+        if (returned == null) {
+            return;
+        }
+        if (returned instanceof Map<?, ?> m) {
+            ctx.add(
+                    new Emission.Upsert(
+                            requireOutputTable(),
+                            PlainData.copyMap(m, FailureReason.BAD_RETURN, "returned row")));
+        } else if (returned instanceof List<?> list) {
+            String table = list.isEmpty() ? null : requireOutputTable();
+            for (Object o : list) {
+                ctx.add(
+                        new Emission.Upsert(
+                                table,
+                                PlainData.copyMap(
+                                        o, FailureReason.BAD_RETURN, "each returned row")));
+            }
+        } else {
+            throw new ScriptFailure(
+                    FailureReason.BAD_RETURN,
+                    "returned "
+                            + PlainData.describe(returned)
+                            + ": return a map, a list of maps, or null");
+        }
+    }
+
+    private String requireOutputTable() {
+        if (outputTable == null || outputTable.isBlank()) {
+            throw new ScriptFailure(
+                    FailureReason.BAD_RETURN,
+                    "returned rows but config_json has no \"output_table\": add it, or use ctx.upsert(table, row)");
+        }
+        return outputTable;
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        String name = t.getClass().getSimpleName();
+        return m == null || m.isBlank() ? name : name + ": " + m;
+    }
+
+    synchronized boolean allowLog() {
+        long now = System.currentTimeMillis();
+        if (now - logWindowStart >= 1000) {
+            logWindowStart = now;
+            logsInWindow = 0;
+        }
+        return logsInWindow++ < options.logLimitPerSecond();
+    }
+}

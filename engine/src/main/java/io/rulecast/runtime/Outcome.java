@@ -1,0 +1,23 @@
+package io.rulecast.runtime;
+
+import java.util.List;
+
+/**
+ * The result of running one rule over one event: either every emission (ctx calls first, then the
+ * returned rows) or a failure with none of them. A failed invocation is all-or-nothing so a
+ * half-run script never leaves half its writes behind.
+ */
+public record Outcome(List<Emission> emissions, List<String> logs, Failure failure, long nanos) {
+
+    public static Outcome success(List<Emission> emissions, List<String> logs, long nanos) {
+        return new Outcome(List.copyOf(emissions), List.copyOf(logs), null, nanos);
+    }
+
+    public static Outcome failed(Failure failure, List<String> logs, long nanos) {
+        return new Outcome(List.of(), List.copyOf(logs), failure, nanos);
+    }
+
+    public boolean failed() {
+        return failure != null;
+    }
+}

@@ -1,0 +1,159 @@
+package io.rulecast.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ctx}: what a script may do. Every call is recorded as an {@link Emission}; nothing is
+ * written anywhere until the whole invocation succeeded. Values are copied to plain data when they
+ * are handed in, so a script changing a map afterwards changes nothing.
+ *
+ * <p>Groovy scripts call these methods directly (they are on the sandbox's allowlist); JavaScript
+ * scripts reach them through proxies.
+ */
+public final class RuleContext {
+    private final CompiledRule rule;
+    private final StateView state;
+    private final DimensionLookup dims;
+    private final int outputLimit;
+    private final List<Emission> emissions = new ArrayList<>(4);
+    private List<String> logs;
+
+    RuleContext(CompiledRule rule, StateStore state, DimensionLookup dims, int outputLimit) {
+        this.rule = rule;
+        this.state = new StateView(state);
+        this.dims = dims;
+        this.outputLimit = outputLimit;
+    }
+
+    /** Insert-or-update {@code row} (column → value) into {@code table}. */
+    public void upsert(String table, Map<?, ?> row) {
+        add(
+                new Emission.Upsert(
+                        name(table, "table"),
+                        PlainData.copyMap(row, FailureReason.SCRIPT_ERROR, "ctx.upsert row")));
+    }
+
+    /** Delete the row of {@code table} whose key columns are {@code keyRow}. */
+    public void delete(String table, Map<?, ?> keyRow) {
+        add(
+                new Emission.Delete(
+                        name(table, "table"),
+                        PlainData.copyMap(keyRow, FailureReason.SCRIPT_ERROR, "ctx.delete key")));
+    }
+
+    /** An alert on the alerts topic. */
+    public void alert(String level, String message, Map<?, ?> fields) {
+        Map<String, Object> f =
+                fields == null
+                        ? Map.of()
+                        : PlainData.copyMap(fields, FailureReason.SCRIPT_ERROR, "ctx.alert fields");
+        add(new Emission.Alert(level == null ? "INFO" : level, message == null ? "" : message, f));
+    }
+
+    public void alert(String level, String message) {
+        alert(level, message, null);
+    }
+
+    /** A metric on the metrics topic (and Flink's metrics in the job). */
+    public void metric(String name, Number value, Map<?, ?> tags) {
+        if (value == null) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR, "ctx.metric value must be a number, got null");
+        }
+        Map<String, Object> t =
+                tags == null
+                        ? Map.of()
+                        : PlainData.copyMap(tags, FailureReason.SCRIPT_ERROR, "ctx.metric tags");
+        add(
+                new Emission.Metric(
+                        name(name, "metric name"),
+                        (Number) PlainData.copy(value, FailureReason.SCRIPT_ERROR),
+                        t));
+    }
+
+    public void metric(String name, Number value) {
+        metric(name, value, null);
+    }
+
+    /** A row of dimension {@code dimName} by key, or null. The row is read-only. */
+    public Map<String, Object> dim(String dimName, Object key) {
+        try {
+            return dims.lookup(dimName, key);
+        } catch (IllegalArgumentException e) {
+            throw new ScriptFailure(FailureReason.SCRIPT_ERROR, "ctx.dim: " + e.getMessage());
+        }
+    }
+
+    /** State kept for the current event's key. */
+    public StateView getState() {
+        return state;
+    }
+
+    /** The rule's {@code config_json}, read-only. */
+    public Map<String, Object> getConfig() {
+        return rule.config();
+    }
+
+    /** A log line, attributed to the rule; rate-limited per rule. */
+    public void log(Object message) {
+        if (rule.allowLog()) {
+            if (logs == null) {
+                logs = new ArrayList<>(2);
+            }
+            logs.add(String.valueOf(message));
+        }
+    }
+
+    void add(Emission e) {
+        if (emissions.size() >= outputLimit) {
+            throw new ScriptFailure(
+                    FailureReason.OUTPUT_LIMIT,
+                    "emitted more than " + outputLimit + " outputs (script.output.limit)");
+        }
+        emissions.add(e);
+    }
+
+    List<Emission> emissions() {
+        return emissions;
+    }
+
+    List<String> logs() {
+        return logs == null ? List.of() : logs;
+    }
+
+    private static String name(String s, String what) {
+        if (s == null || s.isBlank()) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR, what + " must be a non-empty string");
+        }
+        return s;
+    }
+
+    /** {@code ctx.state}: get, put and incr on the current key's state. */
+    public static final class StateView {
+        private final StateStore store;
+
+        StateView(StateStore store) {
+            this.store = store;
+        }
+
+        public Object get(String name) {
+            return store.get(name);
+        }
+
+        public void put(String name, Object value) {
+            store.put(name, PlainData.copy(value, FailureReason.SCRIPT_ERROR));
+        }
+
+        /** Adds {@code by} and returns the new value. */
+        public Number incr(String name, Number by) {
+            return store.incr(name, by == null ? 1 : by);
+        }
+
+        public Number incr(String name) {
+            return incr(name, 1);
+        }
+    }
+}
