@@ -311,6 +311,8 @@ final class Allowlist {
                     COMMON,
                     Set.of(
                             "intValue",
+                            "multiply",
+                            "power",
                             "longValue",
                             "doubleValue",
                             "floatValue",
