@@ -72,10 +72,12 @@ public final class JsEngine implements ScriptEngine {
                     });
 
     private final Engine engine;
+    private final int outputLimit;
     private Context checker;
     private Value checkBody;
 
     public JsEngine(RuntimeOptions options) {
+        this.outputLimit = options.outputLimit();
         long limit = Math.max(1 << 20, Math.min(options.memoryLimitBytes(), 1L << 30));
         this.engine =
                 Engine.newBuilder("js")
@@ -163,6 +165,10 @@ public final class JsEngine implements ScriptEngine {
             checker = null;
             throw new CompileException(0, 0, "cannot parse the script: " + e.getMessage());
         }
+    }
+
+    int outputLimit() {
+        return outputLimit;
     }
 
     /** A context that can reach nothing but JavaScript's own built-ins. */
