@@ -42,7 +42,11 @@ public final class PushCommand extends BaseCommand {
             description = "The script (*.groovy or *.js).")
     ScriptFile script;
 
-    @Option(names = "--domain", required = true, paramLabel = "DOMAIN")
+    @Option(
+            names = "--domain",
+            required = true,
+            paramLabel = "DOMAIN",
+            description = "The rule's domain.")
     String domain;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type.")

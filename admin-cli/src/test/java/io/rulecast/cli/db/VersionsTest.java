@@ -15,7 +15,18 @@ class VersionsTest {
 
     private static HistoryEntry entry(long id, String hash) {
         return new HistoryEntry(
-                id, 1, "UPDATE", Instant.EPOCH, "root@localhost", hash, RULE, "js", "s", null, true, 0);
+                id,
+                1,
+                "UPDATE",
+                Instant.EPOCH,
+                "root@localhost",
+                hash,
+                RULE,
+                "js",
+                "s",
+                null,
+                true,
+                0);
     }
 
     private final List<HistoryEntry> history =
@@ -48,7 +59,8 @@ class VersionsTest {
 
     @Test
     void digitsThatAreBothAnIdAndAPrefixAreAmbiguous() {
-        List<HistoryEntry> h = List.of(entry(1234, "ffff" + "0".repeat(60)), entry(7, "1234" + "a".repeat(60)));
+        List<HistoryEntry> h =
+                List.of(entry(1234, "ffff" + "0".repeat(60)), entry(7, "1234" + "a".repeat(60)));
         CliException e = assertThrows(CliException.class, () -> Versions.resolve(RULE, "1234", h));
         assertTrue(e.getMessage().contains("#1234"), e.getMessage());
         assertEquals(1234, Versions.resolve(RULE, "#1234", h).id());

@@ -18,8 +18,10 @@ class ExpectComparerTest {
     void keyOrderDoesNotMatter() {
         var r =
                 compare(
-                        List.of("{\"kind\":\"upsert\",\"eventId\":\"e-1\",\"row\":{\"b\":2,\"a\":1}}"),
-                        List.of("{\"eventId\":\"e-1\",\"kind\":\"upsert\",\"row\":{\"a\":1,\"b\":2}}"));
+                        List.of(
+                                "{\"kind\":\"upsert\",\"eventId\":\"e-1\",\"row\":{\"b\":2,\"a\":1}}"),
+                        List.of(
+                                "{\"eventId\":\"e-1\",\"kind\":\"upsert\",\"row\":{\"a\":1,\"b\":2}}"));
         assertTrue(r.matches(), r.report());
     }
 
@@ -51,8 +53,10 @@ class ExpectComparerTest {
         // ...but the reason is compared
         assertFalse(
                 compare(
-                                List.of("{\"kind\":\"failure\",\"reason\":\"TIMEOUT\",\"message\":\"x\"}"),
-                                List.of("{\"kind\":\"failure\",\"reason\":\"SCRIPT_ERROR\",\"message\":\"x\"}"))
+                                List.of(
+                                        "{\"kind\":\"failure\",\"reason\":\"TIMEOUT\",\"message\":\"x\"}"),
+                                List.of(
+                                        "{\"kind\":\"failure\",\"reason\":\"SCRIPT_ERROR\",\"message\":\"x\"}"))
                         .matches());
     }
 
@@ -60,8 +64,10 @@ class ExpectComparerTest {
     void messageOfAlertsIsCompared() {
         assertFalse(
                 compare(
-                                List.of("{\"kind\":\"alert\",\"level\":\"WARN\",\"message\":\"a\"}"),
-                                List.of("{\"kind\":\"alert\",\"level\":\"WARN\",\"message\":\"b\"}"))
+                                List.of(
+                                        "{\"kind\":\"alert\",\"level\":\"WARN\",\"message\":\"a\"}"),
+                                List.of(
+                                        "{\"kind\":\"alert\",\"level\":\"WARN\",\"message\":\"b\"}"))
                         .matches());
     }
 

@@ -29,17 +29,26 @@ class ReplayLinesTest {
     @Test
     void deleteAlertAndMetricLines() {
         assertEquals(
-                "{\"eventId\":\"e-1\",\"rule\":\"" + RULE + "\",\"kind\":\"delete\",\"table\":\"t\",\"key\":{\"id\":1}}",
+                "{\"eventId\":\"e-1\",\"rule\":\""
+                        + RULE
+                        + "\",\"kind\":\"delete\",\"table\":\"t\",\"key\":{\"id\":1}}",
                 ReplayLines.format(
-                        ReplayLines.emission("e-1", RULE, new Emission.Delete("t", Map.of("id", 1)))));
+                        ReplayLines.emission(
+                                "e-1", RULE, new Emission.Delete("t", Map.of("id", 1)))));
         assertEquals(
-                "{\"eventId\":\"e-1\",\"rule\":\"" + RULE + "\",\"kind\":\"alert\",\"level\":\"WARN\","
+                "{\"eventId\":\"e-1\",\"rule\":\""
+                        + RULE
+                        + "\",\"kind\":\"alert\",\"level\":\"WARN\","
                         + "\"message\":\"too many\",\"fields\":{\"n\":3}}",
                 ReplayLines.format(
                         ReplayLines.emission(
-                                "e-1", RULE, new Emission.Alert("WARN", "too many", Map.of("n", 3)))));
+                                "e-1",
+                                RULE,
+                                new Emission.Alert("WARN", "too many", Map.of("n", 3)))));
         assertEquals(
-                "{\"eventId\":\"e-1\",\"rule\":\"" + RULE + "\",\"kind\":\"metric\",\"name\":\"adds\","
+                "{\"eventId\":\"e-1\",\"rule\":\""
+                        + RULE
+                        + "\",\"kind\":\"metric\",\"name\":\"adds\","
                         + "\"value\":100,\"tags\":{}}",
                 ReplayLines.format(
                         ReplayLines.emission(
@@ -51,7 +60,9 @@ class ReplayLinesTest {
     @Test
     void failureAndRejectedLines() {
         assertEquals(
-                "{\"eventId\":\"e-2\",\"rule\":\"" + RULE + "\",\"kind\":\"failure\",\"reason\":\"TIMEOUT\","
+                "{\"eventId\":\"e-2\",\"rule\":\""
+                        + RULE
+                        + "\",\"kind\":\"failure\",\"reason\":\"TIMEOUT\","
                         + "\"message\":\"ran longer than 100 ms\"}",
                 ReplayLines.format(
                         ReplayLines.failure(

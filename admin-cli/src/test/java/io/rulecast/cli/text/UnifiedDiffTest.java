@@ -33,6 +33,7 @@ class UnifiedDiffTest {
 
     @Test
     void fromEmptyText() {
-        assertEquals("--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n", UnifiedDiff.of("a", "", "b", "x\ny"));
+        assertEquals(
+                "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n", UnifiedDiff.of("a", "", "b", "x\ny"));
     }
 }
