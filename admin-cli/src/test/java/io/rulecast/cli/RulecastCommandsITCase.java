@@ -32,12 +32,12 @@ class RulecastCommandsITCase {
     private static final String CONFIG = "{\"output_table\":\"dwd_wrongbook_wide\"}";
     private static final String V1 =
             "// wrongbook: a question was added\n"
-                    + "return {wrongbook_id: event.payload.wrongbookId, user_id: event.payload.userId,"
-                    + " status: 'added'};\n";
+                    + "return [wrongbook_id: event.payload.wrongbookId, user_id: event.payload.userId,"
+                    + " status: 'added']\n";
     private static final String V2 =
             "// wrongbook: a question was added (v2, by SQL)\n"
-                    + "return {wrongbook_id: event.payload.wrongbookId, user_id: event.payload.userId,"
-                    + " status: 'added-v2'};\n";
+                    + "return [wrongbook_id: event.payload.wrongbookId, user_id: event.payload.userId,"
+                    + " status: 'added-v2']\n";
 
     static String[] withDb(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
@@ -82,10 +82,10 @@ class RulecastCommandsITCase {
 
     @Test
     void pushListShowSqlUpdateHistoryDiffRollbackRoundTrip() throws Exception {
-        Path script = file("roundtrip/add.js", V1);
+        Path script = file("roundtrip/add.groovy", V1);
         Path config = file("roundtrip/config.json", CONFIG + "\n");
-        String v1 = VersionHash.of("js", V1, CONFIG);
-        String v2 = VersionHash.of("js", V2, CONFIG);
+        String v1 = VersionHash.of("groovy", V1, CONFIG);
+        String v2 = VersionHash.of("groovy", V2, CONFIG);
 
         CliRun push =
                 db(
@@ -123,7 +123,7 @@ class RulecastCommandsITCase {
                 list.outLines()
                         .get(1)
                         .matches(
-                                "rt/add/main\\s+js\\s+yes\\s+5\\s+"
+                                "rt/add/main\\s+groovy\\s+yes\\s+5\\s+"
                                         + v1.substring(0, 12)
                                         + "\\s+\\S+ \\S+"),
                 list.toString());
@@ -192,7 +192,7 @@ class RulecastCommandsITCase {
         assertTrue(
                 diff.out()
                         .contains(
-                                "\n+return {wrongbook_id: event.payload.wrongbookId, user_id: event.payload.userId, status: 'added-v2'};\n"),
+                                "\n+return [wrongbook_id: event.payload.wrongbookId, user_id: event.payload.userId, status: 'added-v2']\n"),
                 diff.toString());
 
         CliRun rollback = db("rollback", "rt", "add", "--to", v1.substring(0, 6));
@@ -219,7 +219,7 @@ class RulecastCommandsITCase {
                 db("list", "--domain", "rt")
                         .outLines()
                         .get(1)
-                        .matches("rt/add/main\\s+js\\s+no\\s.*"));
+                        .matches("rt/add/main\\s+groovy\\s+no\\s.*"));
         assertEquals(
                 "unchanged: rt/add/main is already disabled",
                 db("disable", "rt", "add").out().strip());
@@ -301,7 +301,7 @@ class RulecastCommandsITCase {
         assertTrue(unknown.err().contains("did you mean history"), unknown.toString());
 
         Path badConfig = file("usage/config.json", "[1, 2]");
-        Path js = file("usage/ok.js", "return null;\n");
+        Path js = file("usage/ok.groovy", "return null\n");
         CliRun config =
                 cli(
                         "push",
