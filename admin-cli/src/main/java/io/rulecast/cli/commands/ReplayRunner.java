@@ -5,14 +5,17 @@ import io.rulecast.cli.replay.ExpectComparer;
 import io.rulecast.cli.replay.ProgressBar;
 import io.rulecast.cli.replay.ReplayLines;
 import io.rulecast.cli.replay.Replayer;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,26 +32,36 @@ final class ReplayRunner {
             Replayer replayer, Path events, Path expect, PrintWriter out, PrintWriter err) {
         List<String> actual = expect == null ? null : new ArrayList<>();
         ProgressBar bar = ProgressBar.forInput(err, size(events));
-        try (BufferedReader r = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-            String line;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(events), 1 << 16)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(512);
             long bytes = 0;
-            while ((line = r.readLine()) != null) {
-                bytes += line.length() + 1;
-                if (line.isBlank()) {
+            int b;
+            while (true) {
+                b = in.read();
+                if (b != '\n' && b != -1) {
+                    line.write(b);
                     continue;
                 }
-                replayer.replay(
-                        line,
-                        m -> {
-                            String text = ReplayLines.format(m);
-                            if (actual != null) {
-                                actual.add(text);
-                            } else {
-                                out.println(text);
-                            }
-                        });
-                if (bar != null) {
-                    bar.update(bytes, replayer.stats().events);
+                bytes += line.size() + 1;
+                byte[] value = withoutCarriageReturn(line.toByteArray());
+                line.reset();
+                if (!isBlank(value)) {
+                    replayer.replay(
+                            value,
+                            m -> {
+                                String text = ReplayLines.format(m);
+                                if (actual != null) {
+                                    actual.add(text);
+                                } else {
+                                    out.println(text);
+                                }
+                            });
+                    if (bar != null) {
+                        bar.update(bytes, replayer.stats().events);
+                    }
+                }
+                if (b == -1) {
+                    break;
                 }
             }
         } catch (IOException e) {
@@ -101,6 +114,21 @@ final class ReplayRunner {
                 + " rejected, "
                 + s.unmatched
                 + " matched no rule";
+    }
+
+    private static byte[] withoutCarriageReturn(byte[] line) {
+        return line.length > 0 && line[line.length - 1] == '\r'
+                ? Arrays.copyOf(line, line.length - 1)
+                : line;
+    }
+
+    private static boolean isBlank(byte[] line) {
+        for (byte c : line) {
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long size(Path p) {

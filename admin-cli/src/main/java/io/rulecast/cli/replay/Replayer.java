@@ -17,6 +17,7 @@ import io.rulecast.runtime.RuleId;
 import io.rulecast.runtime.RuntimeOptions;
 import io.rulecast.runtime.ScriptRuntime;
 import io.rulecast.runtime.StateStore;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ public final class Replayer implements AutoCloseable {
     private final DimensionLookup dims;
     private final String[] keyPath;
     private final MemoryStateStore state = new MemoryStateStore();
+    private final EventParser parser = new EventParser();
     private final Stats stats = new Stats();
 
     /** A rule ready to run, or the compile error it raises on every event. */
@@ -136,12 +138,20 @@ public final class Replayer implements AutoCloseable {
 
     /** Replays one input line (one event); hands each output line to {@code out}, in order. */
     public void replay(String rawLine, Consumer<Map<String, Object>> out) {
+        replay(rawLine.getBytes(StandardCharsets.UTF_8), out);
+    }
+
+    /**
+     * Replays one record value as the job would receive it from Kafka (bytes, so that bad UTF-8 is
+     * rejected as it is in the job); hands each output line to {@code out}, in order.
+     */
+    public void replay(byte[] rawValue, Consumer<Map<String, Object>> out) {
         stats.events++;
-        ParseResult parsed = EventParser.parse(rawLine);
+        ParseResult parsed = parser.parse(rawValue);
         if (parsed instanceof ParseResult.Rejected rej) {
             stats.rejected++;
             out.accept(
-                    ReplayLines.rejected(eventIdOf(rawLine), rej.reason().name(), rej.message()));
+                    ReplayLines.rejected(eventIdOf(rawValue), rej.reason().name(), rej.message()));
             return;
         }
         BusinessEvent event = ((ParseResult.Parsed) parsed).event();
@@ -204,7 +214,7 @@ public final class Replayer implements AutoCloseable {
     }
 
     /** The eventId of an input that was rejected, when it has one. */
-    private static String eventIdOf(String rawLine) {
+    private static String eventIdOf(byte[] rawLine) {
         try {
             JsonNode n = Json.MAPPER.readTree(rawLine);
             JsonNode id = n == null ? null : n.get("eventId");
