@@ -160,7 +160,7 @@ public final class RulecastOptions {
                     .withDescription("Longest time a buffered row waits before it is written.");
 
     public static final ConfigOption<Integer> SINK_MAX_RETRIES =
-            ConfigOptions.key("sink.max-retries")
+            ConfigOptions.key("sink.max.retries")
                     .intType()
                     .defaultValue(3)
                     .withDescription("Retries of a failed batch before the job fails over.");
