@@ -1,0 +1,548 @@
+package io.rulecast.runtime.groovy;
+
+import groovy.lang.Closure;
+import groovy.lang.GString;
+import io.rulecast.runtime.FailureReason;
+import io.rulecast.runtime.Guard;
+import io.rulecast.runtime.RuleContext;
+import io.rulecast.runtime.ScriptFailure;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.codehaus.groovy.runtime.InvokerHelper;
+import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
+
+/**
+ * The run-time half of the Groovy sandbox. The compiler rewrites every method call, property
+ * access, subscript, regex operator, range and amplifying operator of a rule into a call of one of
+ * these methods, which checks the receiver against {@link Allowlist} before anything runs.
+ *
+ * <p>Method calls keep Groovy's own fast dispatch: {@code a.m(x)} becomes {@code Sandbox.r(a,
+ * "m").m(x)} — the check returns the receiver itself, so the dynamic call that follows resolves on
+ * exactly the class that was checked.
+ */
+public final class Sandbox {
+    private Sandbox() {}
+
+    /** Largest string or list one amplifying call may build (characters or elements). */
+    static final long MAX_BUILT_SIZE = 10_000_000L;
+
+    /** Largest range a rule may create (elements). */
+    static final long MAX_RANGE = 1_000_000L;
+
+    /** Largest capacity a rule may ask of a constructor or an array. */
+    static final long MAX_CAPACITY = 1_000_000L;
+
+    private static final ClassValue<Family> FAMILIES =
+            new ClassValue<>() {
+                @Override
+                protected Family computeValue(Class<?> type) {
+                    return Family.of(type);
+                }
+            };
+
+    // ---------------------------------------------------------------- method calls
+
+    /** Checks that {@code name} may be called on {@code receiver}; returns the receiver. */
+    public static Object r(Object receiver, String name) {
+        if (receiver == null) {
+            if (NULL_SAFE.contains(name)) {
+                return null;
+            }
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "Cannot invoke method " + name + "() on null object" + where());
+        }
+        if (!FAMILIES.get(receiver.getClass()).allowsMethod(name)) {
+            throw deny("calling " + name + "() on " + typeName(receiver));
+        }
+        return receiver;
+    }
+
+    /** As {@link #r} for {@code a?.m()}: null passes through. */
+    public static Object rs(Object receiver, String name) {
+        return receiver == null ? null : r(receiver, name);
+    }
+
+    /** As {@link #r} for {@code a*.m()}: every element is checked. */
+    public static Object spread(Object receiver, String name) {
+        if (receiver instanceof Iterable<?> it) {
+            for (Object o : it) {
+                rs(o, name);
+            }
+            return receiver;
+        }
+        return rs(receiver, name);
+    }
+
+    /** A call of a guarded name: the sandbox performs it itself. */
+    public static Object invoke(Object receiver, String name, List<Object> args) {
+        r(receiver, name);
+        return guarded(receiver, name, args.toArray());
+    }
+
+    public static Object invokeSafe(Object receiver, String name, List<Object> args) {
+        return receiver == null ? null : invoke(receiver, name, args);
+    }
+
+    private static Object guarded(Object receiver, String name, Object[] args) {
+        if (receiver instanceof CharSequence s) {
+            switch (name) {
+                case "multiply":
+                case "repeat":
+                    checkBuilt(s.length() * longArg(args, 0), "string");
+                    break;
+                case "padLeft":
+                case "padRight":
+                case "center":
+                    checkBuilt(longArg(args, 0), "string");
+                    break;
+                case "matches":
+                    return pattern(args[0]).matcher(CancellableCharSequence.wrap(s)).matches();
+                case "split":
+                    if (args.length >= 1 && args[0] instanceof CharSequence regex) {
+                        int limit = args.length > 1 ? (int) longArg(args, 1) : 0;
+                        return Pattern.compile(regex.toString())
+                                .split(CancellableCharSequence.wrap(s), limit);
+                    }
+                    break;
+                case "replaceAll":
+                case "replaceFirst":
+                case "find":
+                case "findAll":
+                case "eachMatch":
+                    return InvokerHelper.invokeMethod(CancellableCharSequence.wrap(s), name, args);
+                default:
+                    break;
+            }
+        } else if (receiver instanceof Collection<?> c && "multiply".equals(name)) {
+            checkBuilt(c.size() * longArg(args, 0), "list");
+        } else if ("power".equals(name)) {
+            checkPower(receiver, args.length > 0 ? args[0] : null);
+        }
+        return InvokerHelper.invokeMethod(receiver, name, args);
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    public static Object getProperty(Object receiver, String name) {
+        if (receiver instanceof Map<?, ?> m) {
+            return m.get(name);
+        }
+        if (receiver == null) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "Cannot get property '" + name + "' on null object" + where());
+        }
+        if (receiver instanceof RuleContext ctx) {
+            switch (name) {
+                case "state":
+                    return ctx.getState();
+                case "config":
+                    return ctx.getConfig();
+                default:
+                    throw deny("reading ctx." + name);
+            }
+        }
+        if (receiver instanceof Collection<?> c) {
+            if ("empty".equals(name)) {
+                return c.isEmpty();
+            }
+            // Groovy's list.prop is the list of each element's prop.
+            List<Object> out = new ArrayList<>(c.size());
+            for (Object o : c) {
+                out.add(o == null ? null : getProperty(o, name));
+            }
+            return out;
+        }
+        if (!FAMILIES.get(receiver.getClass()).allowsProperty(name)) {
+            throw deny("reading ." + name + " of " + typeName(receiver));
+        }
+        return InvokerHelper.getProperty(receiver, name);
+    }
+
+    public static Object getPropertySafe(Object receiver, String name) {
+        return receiver == null ? null : getProperty(receiver, name);
+    }
+
+    public static Object getPropertySpread(Object receiver, String name) {
+        if (receiver == null) {
+            return null;
+        }
+        if (receiver instanceof Iterable<?> it) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : it) {
+                out.add(getPropertySafe(o, name));
+            }
+            return out;
+        }
+        return getProperty(receiver, name);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Object setProperty(Object receiver, String name, Object value) {
+        if (receiver instanceof Map<?, ?> m) {
+            put((Map<Object, Object>) m, name, value);
+            return value;
+        }
+        if (receiver == null) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "Cannot set property '" + name + "' on null object" + where());
+        }
+        throw deny("setting ." + name + " of " + typeName(receiver));
+    }
+
+    public static Object compoundProperty(Object receiver, String name, String op, Object value) {
+        Object old = getProperty(receiver, name);
+        return setProperty(receiver, name, operator(old, op, value));
+    }
+
+    // ---------------------------------------------------------------- subscripts
+
+    public static Object getAt(Object receiver, Object index) {
+        if (receiver instanceof Map<?, ?> m) {
+            return m.get(index instanceof GString ? index.toString() : index);
+        }
+        if (receiver == null) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "Cannot get [" + index + "] of null object" + where());
+        }
+        r(receiver, "getAt");
+        return InvokerHelper.invokeMethod(receiver, "getAt", index);
+    }
+
+    public static Object getAtSafe(Object receiver, Object index) {
+        return receiver == null ? null : getAt(receiver, index);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Object putAt(Object receiver, Object index, Object value) {
+        if (receiver instanceof Map<?, ?> m) {
+            put(
+                    (Map<Object, Object>) m,
+                    index instanceof GString ? index.toString() : index,
+                    value);
+            return value;
+        }
+        if (receiver instanceof List<?>) {
+            if (index instanceof Number n && n.longValue() > MAX_CAPACITY) {
+                throw new ScriptFailure(
+                        FailureReason.MEMORY_LIMIT, "list index " + n + " is too large" + where());
+            }
+            InvokerHelper.invokeMethod(receiver, "putAt", new Object[] {index, value});
+            return value;
+        }
+        if (receiver == null) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "Cannot set [" + index + "] of null object" + where());
+        }
+        throw deny("setting [" + index + "] of " + typeName(receiver));
+    }
+
+    public static Object compoundAt(Object receiver, Object index, String op, Object value) {
+        return putAt(receiver, index, operator(getAt(receiver, index), op, value));
+    }
+
+    private static void put(Map<Object, Object> m, Object key, Object value) {
+        try {
+            m.put(key, value);
+        } catch (UnsupportedOperationException e) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "cannot change a read-only map (event, config and dimension rows are read-only)"
+                            + where());
+        }
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    /** {@code a * b}: strings and lists are checked for size before they are built. */
+    public static Object multiply(Object a, Object b) throws Throwable {
+        if (a instanceof CharSequence s && b instanceof Number n) {
+            checkBuilt(s.length() * n.longValue(), "string");
+        } else if (a instanceof Collection<?> c && b instanceof Number n) {
+            checkBuilt(c.size() * n.longValue(), "list");
+        }
+        return InvokerHelper.invokeMethod(r(a, "multiply"), "multiply", b);
+    }
+
+    /**
+     * {@code a ** b}: a huge exact power is one uninterruptible JDK call, so it is bounded first.
+     */
+    public static Object power(Object a, Object b) {
+        checkPower(a, b);
+        return InvokerHelper.invokeMethod(r(a, "power"), "power", b);
+    }
+
+    /** {@code s =~ re}: a matcher over a cancellable view of the string. */
+    public static Matcher find(Object s, Object regex) {
+        return pattern(regex).matcher(CancellableCharSequence.wrap(String.valueOf(s)));
+    }
+
+    /** {@code s ==~ re}. */
+    public static boolean matchRegex(Object s, Object regex) {
+        if (s == null) {
+            return false;
+        }
+        return pattern(regex).matcher(CancellableCharSequence.wrap(s.toString())).matches();
+    }
+
+    /** {@code ~x}: bitwise not of numbers; the pattern operator on strings is not offered. */
+    public static Object bitwiseNegate(Object value) throws Throwable {
+        if (value instanceof CharSequence) {
+            throw deny("the pattern operator ~/…/ (use =~ or ==~)");
+        }
+        return ScriptBytecodeAdapter.bitwiseNegate(value);
+    }
+
+    /** {@code from..to}: bounded, since many builtins walk a range without yielding. */
+    public static Object range(
+            Object from, Object to, boolean exclusiveLeft, boolean exclusiveRight)
+            throws Throwable {
+        if (from instanceof Number f && to instanceof Number t) {
+            long size = Math.abs(t.longValue() - f.longValue()) + 1;
+            if (size > MAX_RANGE) {
+                throw new ScriptFailure(
+                        FailureReason.SANDBOX_VIOLATION,
+                        "range "
+                                + f
+                                + ".."
+                                + t
+                                + " has more than "
+                                + MAX_RANGE
+                                + " elements"
+                                + where());
+            }
+        }
+        return ScriptBytecodeAdapter.createRange(from, to, exclusiveLeft, exclusiveRight);
+    }
+
+    /** A capacity handed to a constructor or an array: bounded. */
+    public static Object cap(Object value) {
+        if (value instanceof Number n && n.longValue() > MAX_CAPACITY) {
+            throw new ScriptFailure(
+                    FailureReason.MEMORY_LIMIT,
+                    "capacity " + n + " is larger than " + MAX_CAPACITY + where());
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /** At every loop iteration, closure and method entry. */
+    public static void tick() {
+        Guard.tick();
+    }
+
+    /**
+     * First statement of every catch block: a rule may catch its own exceptions, but never the
+     * sandbox's (a cancelled invocation must stay cancelled) nor JVM errors.
+     */
+    public static void checkCaught(Throwable t) {
+        if (t instanceof ScriptFailure || t instanceof Error) {
+            sneakyThrow(t);
+        }
+        Guard.current().check();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Object operator(Object old, String op, Object value) {
+        if ("multiply".equals(op)) {
+            try {
+                return multiply(old, value);
+            } catch (Throwable t) {
+                sneakyThrow(t);
+            }
+        }
+        if ("power".equals(op)) {
+            return power(old, value);
+        }
+        if (old == null && "plus".equals(op) && value instanceof CharSequence) {
+            return "null" + value;
+        }
+        return InvokerHelper.invokeMethod(r(old, op), op, value);
+    }
+
+    private static Pattern pattern(Object regex) {
+        if (regex instanceof Pattern p) {
+            return p;
+        }
+        return Pattern.compile(String.valueOf(regex));
+    }
+
+    private static void checkBuilt(long size, String what) {
+        if (size > MAX_BUILT_SIZE) {
+            throw new ScriptFailure(
+                    FailureReason.MEMORY_LIMIT,
+                    "a "
+                            + what
+                            + " of "
+                            + size
+                            + " elements is larger than "
+                            + MAX_BUILT_SIZE
+                            + where());
+        }
+    }
+
+    private static void checkPower(Object base, Object exponent) {
+        if (!(exponent instanceof Number e)) {
+            return;
+        }
+        if (base instanceof BigInteger
+                || base instanceof BigDecimal
+                || base instanceof Long
+                || base instanceof Integer) {
+            double bits = Math.abs(((Number) base).doubleValue());
+            double resultBits = bits <= 1 ? 0 : Math.log(bits) / Math.log(2) * e.doubleValue();
+            if (resultBits > 1_000_000) {
+                throw new ScriptFailure(
+                        FailureReason.MEMORY_LIMIT,
+                        base + " ** " + e + " would need more than a million bits" + where());
+            }
+        }
+    }
+
+    private static long longArg(Object[] args, int i) {
+        if (args.length > i && args[i] instanceof Number n) {
+            return n.longValue();
+        }
+        return 0;
+    }
+
+    private static ScriptFailure deny(String what) {
+        return new ScriptFailure(
+                FailureReason.SANDBOX_VIOLATION, what + " is not allowed in rules" + where());
+    }
+
+    /** " (line N)" of the innermost rule frame on the stack, for messages. */
+    static String where() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(
+                        frames ->
+                                frames.filter(
+                                                f ->
+                                                        f.getDeclaringClass().getClassLoader()
+                                                                instanceof RuleClassLoader)
+                                        .filter(f -> f.getLineNumber() > 0)
+                                        .findFirst()
+                                        .map(f -> " (line " + f.getLineNumber() + ")")
+                                        .orElse(""));
+    }
+
+    static String typeName(Object o) {
+        if (o instanceof CharSequence) {
+            return "a string";
+        }
+        if (o instanceof Map) {
+            return "a map";
+        }
+        if (o instanceof Collection) {
+            return "a list";
+        }
+        if (o instanceof Number) {
+            return "a number (" + o.getClass().getSimpleName() + ")";
+        }
+        if (o instanceof Closure) {
+            return "a closure";
+        }
+        if (o instanceof Class<?> c) {
+            return "class " + c.getName();
+        }
+        return o.getClass().getName();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    private static final Set<String> NULL_SAFE =
+            Set.of("toString", "equals", "asBoolean", "is", "hashCode", "isCase");
+
+    /** The methods and properties allowed on one run-time class. */
+    private static final class Family {
+        private final Set<String> methods;
+        private final boolean anyMethod;
+
+        private Family(Set<String> methods, boolean anyMethod) {
+            this.methods = methods;
+            this.anyMethod = anyMethod;
+        }
+
+        boolean allowsMethod(String name) {
+            if (Allowlist.FORBIDDEN_NAMES.contains(name)) {
+                return false;
+            }
+            return anyMethod || methods.contains(name);
+        }
+
+        boolean allowsProperty(String name) {
+            return allowsMethod(name);
+        }
+
+        static Family of(Class<?> c) {
+            if (Map.class.isAssignableFrom(c)) {
+                return new Family(Allowlist.MAP_METHODS, false);
+            }
+            if (Collection.class.isAssignableFrom(c)) {
+                return new Family(Allowlist.LIST_METHODS, false);
+            }
+            if (CharSequence.class.isAssignableFrom(c) && !(c == CancellableCharSequence.class)) {
+                return new Family(Allowlist.STRING_METHODS, false);
+            }
+            if (Number.class.isAssignableFrom(c) && c.getName().startsWith("java.")) {
+                return new Family(Allowlist.NUMBER_METHODS, false);
+            }
+            if (c == Boolean.class) {
+                return new Family(Allowlist.BOOLEAN_METHODS, false);
+            }
+            if (c == Character.class) {
+                return new Family(Allowlist.STRING_METHODS, false);
+            }
+            if (Closure.class.isAssignableFrom(c)
+                    && c.getClassLoader() instanceof RuleClassLoader) {
+                return new Family(Allowlist.CLOSURE_METHODS, false);
+            }
+            if (c == Matcher.class) {
+                return new Family(Allowlist.MATCHER_METHODS, false);
+            }
+            if (Map.Entry.class.isAssignableFrom(c)) {
+                return new Family(Allowlist.ENTRY_METHODS, false);
+            }
+            if (Iterator.class.isAssignableFrom(c) && c.getName().startsWith("java.")) {
+                return new Family(Allowlist.ITERATOR_METHODS, false);
+            }
+            if (c == RuleContext.class) {
+                return new Family(Allowlist.CONTEXT_METHODS, false);
+            }
+            if (c == RuleContext.StateView.class) {
+                return new Family(Allowlist.STATE_METHODS, false);
+            }
+            if (c == Date.class) {
+                return new Family(Allowlist.DATE_METHODS, false);
+            }
+            if (c.getName().startsWith("java.time.") && c.getClassLoader() == null) {
+                return new Family(Set.of(), true);
+            }
+            if (Enum.class.isAssignableFrom(c) && c.getName().startsWith("java.math.")) {
+                return new Family(Allowlist.ENUM_METHODS, false);
+            }
+            if (Throwable.class.isAssignableFrom(c)) {
+                return new Family(Allowlist.THROWABLE_METHODS, false);
+            }
+            return new Family(Set.of(), false);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.rulecast.runtime.groovy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rulecast.runtime.CompileException;
+import io.rulecast.runtime.Emission;
+import io.rulecast.runtime.FailureReason;
+import io.rulecast.runtime.Language;
+import io.rulecast.runtime.Outcome;
+import io.rulecast.runtime.RuleHarness;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GroovyEngineTest {
+    private final RuleHarness h = new RuleHarness();
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    private Outcome run(String script) throws CompileException {
+        return h.run(Language.GROOVY, script);
+    }
+
+    @Test
+    void returnedMapIsUpsertedIntoOutputTable() throws Exception {
+        Outcome o =
+                run(
+                        "def p = event.payload\nreturn [id: p.wrongbookId, user_id: p.userId, subject: p.subject.toUpperCase()]");
+        assertNull(o.failure(), () -> o.failure().toString());
+        assertEquals(
+                List.of(
+                        new Emission.Upsert(
+                                "t_out",
+                                Map.of("id", "wb-e-1", "user_id", "u-1", "subject", "MATH"))),
+                o.emissions());
+    }
+
+    @Test
+    void ctxCallsComeBeforeReturnedRows() throws Exception {
+        h.dims.put("questions", Map.of("q-7", Map.of("chapter", "fractions")));
+        Outcome o =
+                run(
+                        "def q = ctx.dim('questions', event.payload.questionId)\n"
+                                + "ctx.alert('WARN', 'low score', [score: event.payload.score])\n"
+                                + "ctx.metric('adds', 1, [subject: event.payload.subject])\n"
+                                + "ctx.upsert('t_other', [k: 1])\n"
+                                + "[id: 1, chapter: q.chapter]");
+        assertNull(o.failure(), () -> o.failure().toString());
+        assertEquals(4, o.emissions().size());
+        assertEquals(
+                new Emission.Alert("WARN", "low score", Map.of("score", 35)), o.emissions().get(0));
+        assertEquals(
+                new Emission.Metric("adds", 1, Map.of("subject", "math")), o.emissions().get(1));
+        assertEquals(new Emission.Upsert("t_other", Map.of("k", 1)), o.emissions().get(2));
+        assertEquals(
+                new Emission.Upsert("t_out", Map.of("id", 1, "chapter", "fractions")),
+                o.emissions().get(3));
+    }
+
+    @Test
+    void stateIncrReturnsNewValue() throws Exception {
+        String script =
+                "def n = ctx.state.incr('adds', 1)\nctx.state.put('last', event.payload.subject)\n[n: n]";
+        run(script);
+        Outcome o = run(script);
+        assertEquals(Map.of("n", 2L), ((Emission.Upsert) o.emissions().get(0)).row());
+        assertEquals("math", h.state.get("last"));
+    }
+
+    @Test
+    void closuresLoopsAndUserMethodsWork() throws Exception {
+        Outcome o =
+                run(
+                        "def twice(x) { x * 2 }\n"
+                                + "def total = 0\n"
+                                + "for (int i = 0; i < 10; i++) { total += i }\n"
+                                + "def tags = event.payload.tags.collect { it.toUpperCase() }.join(',')\n"
+                                + "def m = [:]\n m.count = 1\n m['x'] = 2\n m.count += 5\n"
+                                + "return [total: twice(total), tags: tags, m: m.count + m.x, s: \"${event.type}-${event.eventId}\"]");
+        assertNull(o.failure(), () -> o.failure().toString());
+        assertEquals(
+                Map.of("total", 90, "tags", "FRACTION,HARD", "m", 8, "s", "wrongbook_add-e-1"),
+                ((Emission.Upsert) o.emissions().get(0)).row());
+    }
+
+    @Test
+    void returningNothingEmitsNothing() throws Exception {
+        Outcome o = run("if (event.payload.score > 100) { return [a: 1] }\nreturn null");
+        assertNull(o.failure());
+        assertTrue(o.emissions().isEmpty());
+    }
+
+    @Test
+    void returningAStringIsBadReturn() throws Exception {
+        assertEquals(FailureReason.BAD_RETURN, run("'hello'").failure().reason());
+    }
+
+    @Test
+    void returningAMapWithoutOutputTableIsBadReturn() throws Exception {
+        Outcome o = h.run(Language.GROOVY, "[a: 1]", null, RuleHarness.sampleEvent());
+        assertEquals(FailureReason.BAD_RETURN, o.failure().reason());
+        assertTrue(o.failure().message().contains("output_table"), o.failure().message());
+    }
+
+    @Test
+    void returningAClosureIsBadReturn() throws Exception {
+        assertEquals(FailureReason.BAD_RETURN, run("[a: { -> 1 }]").failure().reason());
+    }
+
+    @Test
+    void eventIsReadOnly() throws Exception {
+        Outcome o = run("event.payload.userId = 'x'\nnull");
+        assertEquals(FailureReason.SCRIPT_ERROR, o.failure().reason());
+        assertTrue(o.failure().message().contains("read-only"), o.failure().message());
+    }
+
+    @Test
+    void thrownExceptionIsScriptErrorWithLine() throws Exception {
+        Outcome o = run("def a = 1\n\nthrow new IllegalStateException('boom')");
+        assertEquals(FailureReason.SCRIPT_ERROR, o.failure().reason());
+        assertTrue(
+                o.failure().message().contains("boom") && o.failure().message().contains("line 3"),
+                o.failure().message());
+    }
+
+    @Test
+    void syntaxErrorReportsLineAndColumn() {
+        CompileException e =
+                assertThrows(
+                        CompileException.class,
+                        () -> h.compile(Language.GROOVY, "def a = 1\ndef b = (2 +\n", null));
+        assertEquals(2, e.line(), e.getMessage());
+        assertEquals(12, e.column(), e.getMessage());
+    }
+
+    @Test
+    void unknownVariableIsRefusedAtCompileTime() {
+        CompileException e =
+                assertThrows(
+                        CompileException.class,
+                        () -> h.compile(Language.GROOVY, "def a = 1\nreturn [x: binding]", null));
+        assertEquals(2, e.line());
+    }
+
+    @Test
+    void nullSafeNavigationWorks() throws Exception {
+        Outcome o =
+                run("def q = ctx.dim('questions', 'none')\n[chapter: q?.chapter, n: q?.size()]");
+        h.dims.put("questions", Map.of());
+        Outcome o2 =
+                run("def q = ctx.dim('questions', 'none')\n[chapter: q?.chapter, n: q?.size()]");
+        assertEquals(
+                FailureReason.SCRIPT_ERROR, o.failure().reason()); // no such dimension configured
+        assertNull(o2.failure(), () -> o2.failure().toString());
+        java.util.Map<String, Object> expected = new java.util.HashMap<>();
+        expected.put("chapter", null);
+        expected.put("n", null);
+        assertEquals(expected, ((Emission.Upsert) o2.emissions().get(0)).row());
+    }
+}
