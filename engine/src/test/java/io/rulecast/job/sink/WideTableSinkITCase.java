@@ -273,6 +273,61 @@ class WideTableSinkITCase {
     }
 
     @Test
+    void bufferedWritesAreFlushedByTheIntervalWithoutACheckpoint() throws Exception {
+        DB.execute("DELETE FROM dwd_wide");
+        int n = 25;
+        List<TableWrite> writes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            writes.add(write(Kind.UPSERT, "dwd_wide", "id", i, "subject", "s" + i));
+        }
+        writes.add(write(Kind.UPSERT, "dwd_wide", "id", 9999, "subject", "marker"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2); // no checkpointing: only the flush timer can write before the end
+        WideTableSink sink =
+                WideTableSink.builder()
+                        .connection(spec())
+                        .allowedTables(ALLOWED)
+                        .batchSize(10_000)
+                        .flushInterval(Duration.ofMillis(100))
+                        .build();
+        String url = DB.jdbcUrl();
+        String user = DB.user();
+        String password = DB.password();
+        sink.attach(
+                env.fromData(writes)
+                        .returns(TableWrite.class)
+                        .map(w -> awaitRowsBefore(w, n, url, user, password))
+                        .setParallelism(1),
+                TableWriteKeySelector.resolvePrimaryKeys(new TableCatalog(spec(), ALLOWED)));
+        env.execute("interval flush test");
+        assertEquals(n + 1L, DB.query("SELECT COUNT(*) AS c FROM dwd_wide").get(0).get("c"));
+    }
+
+    /** Holds the marker back until the writes before it are in the table (or fails the job). */
+    private static TableWrite awaitRowsBefore(
+            TableWrite w, int n, String url, String user, String password) throws Exception {
+        if (!"marker".equals(w.row().get("subject"))) {
+            return w;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try (Connection c = java.sql.DriverManager.getConnection(url, user, password)) {
+            while (true) {
+                try (ResultSet rs =
+                        c.createStatement().executeQuery("SELECT COUNT(*) FROM dwd_wide")) {
+                    rs.next();
+                    if (rs.getInt(1) == n) {
+                        return w;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("buffered writes were not flushed by the interval");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
     void retriesOnANewConnectionAfterTheOldOneWasKilled() throws Exception {
         DB.execute("DELETE FROM dwd_wide");
         TableCatalog catalog = new TableCatalog(spec(), ALLOWED);
