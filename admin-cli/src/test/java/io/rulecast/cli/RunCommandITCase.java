@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code rulecast run} end to end: a rule pushed with the CLI, events produced with the CLI, the job
- * in an embedded MiniCluster writing the wide table in the real database.
+ * {@code rulecast run} end to end: a rule pushed with the CLI, events produced with the CLI, the
+ * job in an embedded MiniCluster writing the wide table in the real database.
  */
 class RunCommandITCase {
     @RegisterExtension static final MariaDbExtension DB = new MariaDbExtension();
@@ -26,7 +26,13 @@ class RunCommandITCase {
 
     private static String[] withDb(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--jdbc-url", DB.jdbcUrl(), "--user", DB.user(), "--password=" + DB.password()));
+        all.addAll(
+                List.of(
+                        "--jdbc-url",
+                        DB.jdbcUrl(),
+                        "--user",
+                        DB.user(),
+                        "--password=" + DB.password()));
         return all.toArray(String[]::new);
     }
 
@@ -42,15 +48,27 @@ class RunCommandITCase {
         CliRun push =
                 CliRun.of(
                         withDb(
-                                "push", samples.resolve("add.groovy").toString(), "--domain", "wrongbook",
-                                "--type", "wrongbook_add", "--config", samples.resolve("config.json").toString()));
+                                "push",
+                                samples.resolve("add.groovy").toString(),
+                                "--domain",
+                                "wrongbook",
+                                "--type",
+                                "wrongbook_add",
+                                "--config",
+                                samples.resolve("config.json").toString()));
         assertEquals(0, push.exitCode(), push.toString());
 
         String topic = KAFKA.createTopic("cli-run-events");
         CliRun produce =
                 CliRun.of(
-                        "produce", "--topic", topic, "--bootstrap-servers", KAFKA.bootstrapServers(),
-                        "--key-path", "payload.userId", samples.resolve("events.jsonl").toString());
+                        "produce",
+                        "--topic",
+                        topic,
+                        "--bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "--key-path",
+                        "payload.userId",
+                        samples.resolve("events.jsonl").toString());
         assertEquals(0, produce.exitCode(), produce.toString());
 
         Path props = dir.resolve("rulecast.properties");
@@ -71,13 +89,24 @@ class RunCommandITCase {
                         "script.timeout=5 s",
                         ""));
         CliRun run =
-                CliRun.of(withDb("run", "--config", props.toString(), "--stop-after", "40", "--parallelism", "1"));
+                CliRun.of(
+                        withDb(
+                                "run",
+                                "--config",
+                                props.toString(),
+                                "--stop-after",
+                                "40",
+                                "--parallelism",
+                                "1"));
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains(" running in an embedded MiniCluster: events from " + topic), run.toString());
+        assertTrue(
+                run.out().contains(" running in an embedded MiniCluster: events from " + topic),
+                run.toString());
         assertTrue(run.out().contains("stopped after 40 s"), run.toString());
 
         List<Map<String, Object>> rows =
-                DB.query("SELECT wrongbook_id, chapter FROM dwd_wrongbook_wide ORDER BY wrongbook_id");
+                DB.query(
+                        "SELECT wrongbook_id, chapter FROM dwd_wrongbook_wide ORDER BY wrongbook_id");
         assertEquals(2, rows.size(), rows::toString);
         assertEquals("wb-1", rows.get(0).get("wrongbook_id"));
         assertEquals("fractions", rows.get(0).get("chapter"));
@@ -86,9 +115,14 @@ class RunCommandITCase {
 
     @Test
     void aConfigurationTheJobCannotStartWithExits2WithOneLine() throws URISyntaxException {
-        CliRun r = CliRun.of("run", "--jdbc-url", "jdbc:mysql://127.0.0.1:1/rulecast", "--user", "root");
+        CliRun r =
+                CliRun.of(
+                        "run", "--jdbc-url", "jdbc:mysql://127.0.0.1:1/rulecast", "--user", "root");
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
-        assertTrue(r.err().startsWith("error: cannot read routing_configs at "), r.toString());
+        assertEquals(
+                "error: cannot reach MySQL at 127.0.0.1:1: Connection refused — is it running? set"
+                        + " --jdbc-url or RULECAST_JDBC_URL",
+                r.err().strip());
     }
 }

@@ -3,6 +3,7 @@ package io.rulecast.cli.commands;
 import io.rulecast.cli.CliException;
 import io.rulecast.cli.ConnectionOptions;
 import io.rulecast.cli.Inputs;
+import io.rulecast.cli.db.Database;
 import io.rulecast.job.ConfigException;
 import io.rulecast.job.RulecastConfig;
 import io.rulecast.job.RulecastJob;
@@ -12,6 +13,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +80,19 @@ public final class RunCommand extends BaseCommand {
         }
         RulecastJob job;
         try {
-            job = RulecastJob.fromConfig(RulecastConfig.load(config, overrides, System.getenv()));
+            RulecastConfig cfg = RulecastConfig.load(config, overrides, System.getenv());
+            // The CLI's own check explains an unreachable rules database in one line.
+            Database rules =
+                    new Database(
+                            cfg.get(RulecastOptions.RULES_JDBC_URL),
+                            cfg.get(RulecastOptions.RULES_JDBC_USER),
+                            cfg.get(RulecastOptions.RULES_JDBC_PASSWORD));
+            try (Connection c = rules.connect()) {
+                c.isValid(2);
+            }
+            job = RulecastJob.fromConfig(cfg);
         } catch (ConfigException e) {
-            throw CliException.usage(e.getMessage());
+            throw CliException.usage(e.getMessage().replaceAll("\\s*\\R\\s*", " "));
         }
         JobClient client = job.executeAsync();
         RulecastConfig cfg = job.config();
