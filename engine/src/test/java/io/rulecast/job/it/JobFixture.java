@@ -164,11 +164,20 @@ final class JobFixture implements AutoCloseable {
     }
 
     static String event(String eventId, String domain, String type, Map<String, Object> payload) {
+        return event(eventId, domain, type, System.currentTimeMillis(), payload);
+    }
+
+    static String event(
+            String eventId,
+            String domain,
+            String type,
+            long timestamp,
+            Map<String, Object> payload) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("eventId", eventId);
         e.put("domain", domain);
         e.put("type", type);
-        e.put("timestamp", System.currentTimeMillis());
+        e.put("timestamp", timestamp);
         e.put("payload", payload);
         return Json.write(e);
     }
