@@ -14,7 +14,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Rules of two event types fill different columns of the same wide-table rows. */
+/**
+ * Rules of two event types fill different columns of the same wide-table rows, using a dimension
+ * table (ctx.dim) and keyed state (ctx.state) on the way.
+ */
 class WideTableITCase {
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @RegisterExtension static final MariaDbExtension DB = new MariaDbExtension();
@@ -26,17 +29,24 @@ class WideTableITCase {
     void twoEventTypesFillOneWideRow() throws Exception {
         DB.execute(
                 "CREATE TABLE order_wide (order_id VARCHAR(32) PRIMARY KEY,"
-                        + " amount DECIMAL(10,2), customer VARCHAR(32),"
-                        + " paid_by VARCHAR(16), paid_at BIGINT)");
+                        + " amount DECIMAL(10,2), customer VARCHAR(32), tier VARCHAR(16),"
+                        + " paid_by VARCHAR(16), paid_at BIGINT, seen_before_paid INT)",
+                "CREATE TABLE customers (id VARCHAR(32) PRIMARY KEY, tier VARCHAR(16))",
+                "INSERT INTO customers VALUES ('u-0','gold'),('u-1','silver'),('u-2','gold')");
         try (JobFixture job = new JobFixture(KAFKA, DB)) {
-            job.set("sink.tables.allowed", "order_wide");
+            job.set("sink.tables.allowed", "order_wide")
+                    .set("dims.customer.table", "customers")
+                    .set("dims.customer.key-column", "id");
             job.rules.insert(
                     "shop",
                     "order_created",
                     "main",
                     "groovy",
                     "def p = event.payload\n"
-                            + "return [order_id: p.orderId, amount: p.amount, customer: p.customer]",
+                            + "ctx.state.incr('seen', 1)\n"
+                            + "def c = ctx.dim('customer', p.customer)\n"
+                            + "return [order_id: p.orderId, amount: p.amount, customer: p.customer,"
+                            + " tier: c == null ? 'none' : c.tier]",
                     "{\"output_table\": \"order_wide\"}",
                     0);
             job.rules.insert(
@@ -44,8 +54,10 @@ class WideTableITCase {
                     "order_paid",
                     "main",
                     "groovy",
-                    "ctx.upsert('order_wide', [order_id: event.payload.orderId,"
-                            + " paid_by: event.payload.method, paid_at: event.timestamp])\n"
+                    "def seen = ctx.state.get('seen') ?: 0\n"
+                            + "ctx.upsert('order_wide', [order_id: event.payload.orderId,"
+                            + " paid_by: event.payload.method, paid_at: event.timestamp,"
+                            + " seen_before_paid: seen])\n"
                             + "return null",
                     null,
                     0);
@@ -86,8 +98,11 @@ class WideTableITCase {
                 row.put("order_id", order);
                 row.put("amount", new BigDecimal(i * 10 + ".50"));
                 row.put("customer", "u-" + i);
+                row.put("tier", i == 1 ? "silver" : i % 2 == 0 && i < 3 ? "gold" : "none");
                 row.put("paid_by", i % 2 == 0 ? "card" : "cash");
                 row.put("paid_at", T0 + 100 + i);
+                // ctx.state is per Kafka key (the order): "created" was seen first for even orders.
+                row.put("seen_before_paid", i % 2 == 0 ? 1 : 0);
                 expected.add(row);
             }
 
