@@ -1,0 +1,18 @@
+// The benchmark's wrongbook_add rule (same logic as WrongbookAddProcessor and wrongbook_add.groovy).
+const p = event.payload;
+const q = ctx.dim('questions', p.questionId);
+if (p.score != null && p.score < 60) {
+  ctx.metric('low_score', 1, { subject: p.subject });
+}
+return {
+  wrongbook_id: p.wrongbookId,
+  user_id: p.userId,
+  question_id: p.questionId,
+  subject: p.subject,
+  chapter: q ? q.chapter : null,
+  difficulty: q ? q.difficulty : null,
+  status: 'OPEN',
+  add_time: event.timestamp,
+  score: p.score,
+  source: p.source || 'app',
+};
