@@ -32,7 +32,7 @@ final class EngineWarmup {
 
     /** Warms {@code language} up once per JVM; later calls return at once. */
     static void ensure(Language language) {
-        if (WARM.contains(language)) {
+        if (language != Language.GROOVY || WARM.contains(language)) {
             return;
         }
         synchronized (EngineWarmup.class) {
@@ -72,18 +72,10 @@ final class EngineWarmup {
     }
 
     private static String script(Language language) {
-        return switch (language) {
-            case GROOVY ->
-                    "def p = event.payload\n"
-                            + "def n = ctx.state.incr('n', p.n)\n"
-                            + "ctx.metric('warmup', n, [k: p.a])\n"
-                            + "return [id: p.a, n: n]";
-            case JS ->
-                    "const p = event.payload;\n"
-                            + "const n = ctx.state.incr('n', p.n);\n"
-                            + "ctx.metric('warmup', n, {k: p.a});\n"
-                            + "return {id: p.a, n: n};";
-        };
+        return "def p = event.payload\n"
+                + "def n = ctx.state.incr('n', p.n)\n"
+                + "ctx.metric('warmup', n, [k: p.a])\n"
+                + "return [id: p.a, n: n]";
     }
 
     /** The warm-up's own state, thrown away after it. */
