@@ -207,6 +207,8 @@ class JsSandboxTest {
     private static void assertOutcome(JsHarness h, FailureReason reason, String script)
             throws CompileException {
         Outcome o = run(h, script);
+        // A stray interrupt flag would break the task thread's next blocking call (Kafka, JDBC).
+        assertFalse(Thread.currentThread().isInterrupted(), "the invoking thread was interrupted");
         assertTrue(o.failed(), () -> "expected " + reason + ", got " + o.emissions());
         assertEquals(reason, o.failure().reason(), () -> o.failure().message());
         assertTrue(o.emissions().isEmpty());
