@@ -1,0 +1,317 @@
+package io.rulecast.job;
+
+import static io.rulecast.job.RulecastOptions.*;
+
+import io.rulecast.job.dims.DimensionSpec;
+import io.rulecast.job.dims.JdbcDimensionLookup;
+import io.rulecast.job.events.EventReader;
+import io.rulecast.job.events.KeyPath;
+import io.rulecast.job.events.ParseFunction;
+import io.rulecast.job.events.RawRecord;
+import io.rulecast.job.events.RawRecordDeserializer;
+import io.rulecast.job.events.RoutedEvent;
+import io.rulecast.job.output.KafkaOutputs;
+import io.rulecast.job.routing.RoutingFunction;
+import io.rulecast.job.routing.RoutingResources;
+import io.rulecast.job.routing.RoutingSettings;
+import io.rulecast.job.rules.RuleChange;
+import io.rulecast.job.rules.RuleWatermarks;
+import io.rulecast.job.rules.RulesDatabase;
+import io.rulecast.job.rules.RulesSource;
+import io.rulecast.job.sink.JdbcConnectionSpec;
+import io.rulecast.job.sink.TableCatalog;
+import io.rulecast.job.sink.TableWriteKeySelector;
+import io.rulecast.job.sink.WideTableSink;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Rulecast Flink job. It takes its sources and sinks in the constructor and builds the whole
+ * graph in {@link #build}:
+ *
+ * <pre>
+ *  events (Kafka, raw records) ─▶ parse ─▶ keyBy(state key) ─┐
+ *                                   │                         ├▶ route ─▶ keyBy(table row) ─▶ wide-table sink
+ *  routing_configs (poll, p=1) ─▶ broadcast ─────────────────┘    │
+ *                                   └── dead letters ──────┬──────┴─ alerts, metrics, dead letters ─▶ Kafka
+ * </pre>
+ *
+ * {@link #fromConfig} wires the real ones; the same jar runs with {@code flink run} ({@link #main})
+ * and in an embedded MiniCluster ({@link #execute()} / {@link #executeAsync()} from plain Java, as
+ * {@code rulecast run} does).
+ */
+public final class RulecastJob {
+    private static final Logger LOG = LoggerFactory.getLogger(RulecastJob.class);
+
+    /** Stable operator uids: savepoints map state by these, so they never change. */
+    public static final String UID_EVENTS = "events-source";
+
+    public static final String UID_PARSE = "parse-events";
+    public static final String UID_RULES = "rules-source";
+    public static final String UID_ROUTE = "route-events";
+    public static final String UID_TABLE_SINK = "wide-table-sink";
+    public static final String UID_KAFKA_SINK = "kafka-outputs";
+
+    /** Event time of events may lag their Kafka timestamps by this much. */
+    private static final Duration EVENT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+
+    /** A partition without events stops holding back event time after this long. */
+    private static final Duration EVENT_IDLENESS = Duration.ofSeconds(30);
+
+    private final RulecastConfig config;
+    private final Source<RawRecord, ?, ?> events;
+    private final Source<RuleChange, ?, ?> rules;
+    private final Sink<TableWrite> tables;
+    private final KeySelector<TableWrite, String> tableKeys;
+    private final Sink<OutputMessage> outputs;
+    private final RoutingResources resources;
+
+    /**
+     * @param events raw Kafka records of the events topic
+     * @param rules changes of {@code routing_configs}; run with parallelism 1
+     * @param tables applies table writes
+     * @param tableKeys keys table writes so that writes of one row reach one sink writer in order
+     * @param outputs writes alerts, metrics and dead letters to their topics
+     * @param resources the writable tables' catalog and the dimensions of {@code ctx.dim}
+     */
+    public RulecastJob(
+            RulecastConfig config,
+            Source<RawRecord, ?, ?> events,
+            Source<RuleChange, ?, ?> rules,
+            Sink<TableWrite> tables,
+            KeySelector<TableWrite, String> tableKeys,
+            Sink<OutputMessage> outputs,
+            RoutingResources resources) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.events = Objects.requireNonNull(events, "events");
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.tableKeys = Objects.requireNonNull(tableKeys, "tableKeys");
+        this.outputs = Objects.requireNonNull(outputs, "outputs");
+        this.resources = Objects.requireNonNull(resources, "resources");
+    }
+
+    /**
+     * The job with its real sources and sinks: the Kafka events topic, {@code routing_configs}, the
+     * wide tables and one Kafka sink for alerts, metrics and dead letters. Reads the databases once
+     * now (the rules table, the allowed tables' keys, the dimension tables), so that a wrong
+     * setting fails here with the key to fix rather than in a running job.
+     *
+     * @throws ConfigException naming the setting to fix
+     */
+    public static RulecastJob fromConfig(RulecastConfig config) {
+        RulesDatabase rulesDb =
+                new RulesDatabase(
+                        config.get(RULES_JDBC_URL),
+                        config.get(RULES_JDBC_USER),
+                        config.get(RULES_JDBC_PASSWORD));
+        checkRulesReadable(rulesDb);
+        JdbcConnectionSpec sinkDb =
+                new JdbcConnectionSpec(
+                        config.sinkJdbcUrl(), config.sinkJdbcUser(), config.sinkJdbcPassword());
+        TableCatalog catalog =
+                new TableCatalog(sinkDb, new LinkedHashSet<>(config.allowedTables()));
+        Map<String, List<String>> primaryKeys;
+        try {
+            catalog.loadAll();
+            primaryKeys = TableWriteKeySelector.resolvePrimaryKeys(catalog);
+        } catch (RuntimeException e) {
+            throw new ConfigException(
+                    "cannot use sink.tables.allowed on "
+                            + sinkDb
+                            + ": "
+                            + e.getMessage()
+                            + " (check sink.tables.allowed and sink.jdbc.url)");
+        }
+        List<DimensionSpec> dims = new ArrayList<>();
+        for (String name : config.dimensionNames()) {
+            dims.add(
+                    new DimensionSpec(
+                            name,
+                            config.get(dimTable(name)),
+                            config.get(dimKeyColumn(name)),
+                            config.get(dimTtl(name)),
+                            config.get(dimMaxEntries(name))));
+        }
+        if (!dims.isEmpty()) {
+            try (JdbcDimensionLookup probe = new JdbcDimensionLookup(sinkDb, dims)) {
+                probe.validate();
+            } catch (RuntimeException e) {
+                throw new ConfigException("cannot use the dimensions: " + e.getMessage());
+            }
+        }
+        WideTableSink tableSink =
+                WideTableSink.builder()
+                        .connection(sinkDb)
+                        .allowedTables(new LinkedHashSet<>(config.allowedTables()))
+                        .batchSize(config.get(SINK_BATCH_SIZE))
+                        .flushInterval(config.get(SINK_FLUSH_INTERVAL))
+                        .maxRetries(config.get(SINK_MAX_RETRIES))
+                        .build();
+        return new RulecastJob(
+                config,
+                kafkaEvents(config),
+                new RulesSource(
+                        rulesDb,
+                        config.get(RULES_POLL_INTERVAL),
+                        config.get(RULES_POLL_MAX_BACKOFF)),
+                tableSink,
+                new TableWriteKeySelector(primaryKeys),
+                KafkaOutputs.sink(
+                        config.get(KAFKA_BOOTSTRAP_SERVERS),
+                        config.kafkaProperties(),
+                        deliveryGuarantee(config)),
+                new RoutingResources(catalog, sinkDb, dims));
+    }
+
+    /** The events topic as raw records: key, value bytes, headers and position kept. */
+    static KafkaSource<RawRecord> kafkaEvents(RulecastConfig config) {
+        OffsetsInitializer start =
+                switch (config.get(KAFKA_STARTING_OFFSETS).toLowerCase(Locale.ROOT)) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                };
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(TOPIC_EVENTS))
+                .setGroupId(config.get(KAFKA_GROUP_ID))
+                .setStartingOffsets(start)
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperties(config.kafkaProperties())
+                .build();
+    }
+
+    private static DeliveryGuarantee deliveryGuarantee(RulecastConfig config) {
+        return switch (config.get(KAFKA_DELIVERY_GUARANTEE).toLowerCase(Locale.ROOT)) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "none" -> DeliveryGuarantee.NONE;
+            default -> DeliveryGuarantee.AT_LEAST_ONCE;
+        };
+    }
+
+    private static void checkRulesReadable(RulesDatabase db) {
+        try (Connection c = db.connect()) {
+            RulesDatabase.readAll(c);
+        } catch (Exception e) {
+            throw new ConfigException(
+                    "cannot read routing_configs at "
+                            + db
+                            + ": "
+                            + e.getMessage()
+                            + " (check rules.jdbc.url, rules.jdbc.user and rules.jdbc.password,"
+                            + " and that 'rulecast db migrate' ran)");
+        }
+    }
+
+    /** Builds the job's graph into {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<RoutedEvent> parsed =
+                env.fromSource(
+                                events,
+                                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
+                                                EVENT_OUT_OF_ORDERNESS)
+                                        .withIdleness(EVENT_IDLENESS),
+                                "events: " + config.get(TOPIC_EVENTS))
+                        .uid(UID_EVENTS)
+                        .process(
+                                new ParseFunction(
+                                        eventReader(),
+                                        new KeyPath(config.get(EVENTS_KEY_PATH)),
+                                        config.get(TOPIC_DLQ)))
+                        .uid(UID_PARSE)
+                        .name("parse events");
+
+        BroadcastStream<RuleChange> ruleChanges =
+                env.fromSource(rules, RuleWatermarks.strategy(), "rules: routing_configs")
+                        .uid(UID_RULES)
+                        .setParallelism(1)
+                        .broadcast(Descriptors.RULES);
+
+        SingleOutputStreamOperator<TableWrite> writes =
+                parsed.keyBy(new RoutedEvent.KeySelector())
+                        .connect(ruleChanges)
+                        .process(
+                                new RoutingFunction(
+                                        RoutingSettings.from(config), resources, eventReader()))
+                        .uid(UID_ROUTE)
+                        .name("route events through rules");
+
+        writes.keyBy(tableKeys).sinkTo(tables).uid(UID_TABLE_SINK).name("wide-table sink");
+
+        DataStream<OutputMessage> messages =
+                parsed.getSideOutput(Descriptors.MESSAGES)
+                        .union(writes.getSideOutput(Descriptors.MESSAGES));
+        messages.sinkTo(outputs).uid(UID_KAFKA_SINK).name("alerts, metrics, dead letters");
+    }
+
+    private EventReader eventReader() {
+        return new EventReader(config.get(EVENTS_MAX_SIZE).getBytes());
+    }
+
+    /**
+     * A stream environment for this configuration: the cluster's under {@code flink run}, else an
+     * embedded MiniCluster.
+     */
+    public StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        env.setParallelism(config.get(PARALLELISM));
+        env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
+        build(env);
+        return env;
+    }
+
+    /** Runs the job until it ends (it does not, unless cancelled or failed for good). */
+    public JobExecutionResult execute() throws Exception {
+        LOG.info("Starting Rulecast job with {}", config);
+        return environment().execute(config.get(JOB_NAME));
+    }
+
+    /** Submits the job and returns at once; cancel it through the returned client. */
+    public JobClient executeAsync() throws Exception {
+        LOG.info("Starting Rulecast job with {}", config);
+        return environment().executeAsync(config.get(JOB_NAME));
+    }
+
+    public RulecastConfig config() {
+        return config;
+    }
+
+    /**
+     * {@code flink run rulecast-engine.jar --config rulecast.properties [--key value ...]}, or
+     * {@code java -cp ... io.rulecast.job.RulecastJob ...} for an embedded MiniCluster.
+     */
+    public static void main(String[] args) throws Exception {
+        RulecastJob job;
+        try {
+            job = fromConfig(RulecastConfig.fromArgs(args, System.getenv()));
+        } catch (ConfigException e) {
+            System.err.println("rulecast: " + e.getMessage());
+            throw e;
+        }
+        job.execute();
+    }
+}

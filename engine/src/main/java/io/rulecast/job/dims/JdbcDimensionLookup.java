@@ -1,0 +1,364 @@
+package io.rulecast.job.dims;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.rulecast.job.sink.JdbcConnectionSpec;
+import io.rulecast.job.sink.TableCatalog;
+import io.rulecast.job.sink.TableSchema;
+import io.rulecast.runtime.DimensionLookup;
+import io.rulecast.runtime.PlainData;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ctx.dim(name, key)}: reads a row of a configured dimension table by key, through a
+ * Caffeine cache per dimension (entries expire {@code ttl} after they were read; at most {@code
+ * maxEntries}). Keys that have no row are cached too, so a hot unknown key costs no query until its
+ * entry expires.
+ *
+ * <p>Rows come back as read-only maps of plain data: DATETIME/TIMESTAMP as ISO-8601 local
+ * date-times ({@code 2024-05-01T08:30:00}), DATE and TIME as ISO-8601, DECIMAL as BigDecimal,
+ * TINYINT(1)/BIT(1) as Boolean, integers and doubles as they are, anything else as text.
+ *
+ * <p>Keys match the way a script expects rather than the way JDBC binds: {@code 42} finds the row
+ * whose VARCHAR key is {@code '42'}, and {@code "42"} the row whose INT key is 42 (a string that is
+ * not a number finds nothing in a numeric column, where MySQL would have matched its numeric
+ * prefix).
+ *
+ * <p>Thread-safe: cache hits never lock; queries share one connection, one at a time. A failing
+ * query is counted, retried once on a new connection, then reported as an {@link
+ * IllegalStateException} (the rule invocation fails and its event goes to the dead-letter topic);
+ * connect, socket and query timeouts keep a dead database from blocking a task.
+ */
+public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcDimensionLookup.class);
+    private static final int QUERY_TIMEOUT_SECONDS = 5;
+    private static final int SOCKET_TIMEOUT_MS = 10_000;
+
+    private final JdbcConnectionSpec connectionSpec;
+    private final Map<String, Dimension> dims = new LinkedHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    // Guarded by this.
+    private Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    /** A configured dimension and its cache; the key column's type is read on first use. */
+    private static final class Dimension {
+        final DimensionSpec spec;
+        final Cache<String, Optional<Map<String, Object>>> cache;
+        final String sql;
+        volatile Boolean numericKey;
+
+        Dimension(DimensionSpec spec) {
+            this.spec = spec;
+            this.cache =
+                    Caffeine.newBuilder()
+                            .expireAfterWrite(spec.ttl())
+                            .maximumSize(spec.maxEntries())
+                            .build();
+            this.sql =
+                    "SELECT * FROM "
+                            + quote(spec.table())
+                            + " WHERE "
+                            + quote(spec.keyColumn())
+                            + " = ? LIMIT 1";
+        }
+    }
+
+    public JdbcDimensionLookup(JdbcConnectionSpec connection, Collection<DimensionSpec> dims) {
+        this.connectionSpec = connection;
+        for (DimensionSpec d : dims) {
+            if (this.dims.put(d.name(), new Dimension(d)) != null) {
+                throw new IllegalArgumentException(
+                        "dimension '" + d.name() + "' is configured twice");
+            }
+        }
+    }
+
+    /**
+     * Checks now that every dimension's table and key column exist (call at start-up to fail fast).
+     *
+     * @throws IllegalStateException naming the option to fix
+     */
+    public JdbcDimensionLookup validate() {
+        for (Dimension d : dims.values()) {
+            numericKey(d);
+        }
+        return this;
+    }
+
+    @Override
+    public Map<String, Object> lookup(String dimName, Object key) {
+        Dimension d = dims.get(dimName);
+        if (d == null) {
+            throw new IllegalArgumentException(
+                    "no dimension '"
+                            + dimName
+                            + "' is configured: add dims."
+                            + dimName
+                            + ".table and dims."
+                            + dimName
+                            + ".key-column");
+        }
+        if (key == null) {
+            return null;
+        }
+        boolean numeric = numericKey(d);
+        String cacheKey = cacheKey(key);
+        Optional<Map<String, Object>> cached = d.cache.getIfPresent(cacheKey);
+        if (cached != null) {
+            hits.increment();
+            return cached.orElse(null);
+        }
+        misses.increment();
+        BigDecimal number = null;
+        if (numeric) {
+            try {
+                number = new BigDecimal(cacheKey);
+            } catch (NumberFormatException e) {
+                d.cache.put(cacheKey, Optional.empty());
+                return null;
+            }
+        }
+        Map<String, Object> row = query(d, cacheKey, number);
+        d.cache.put(cacheKey, Optional.ofNullable(row));
+        return row;
+    }
+
+    /** Lookups answered from the cache (rows and known-absent keys alike). */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Lookups that went to the database. */
+    public long misses() {
+        return misses.sum();
+    }
+
+    /** Failed queries (each attempt; a lookup that succeeded on the retry counts one). */
+    public long errors() {
+        return errors.sum();
+    }
+
+    private synchronized Map<String, Object> query(Dimension d, String key, BigDecimal number) {
+        try {
+            return run(d, key, number);
+        } catch (SQLException first) {
+            errors.increment();
+            LOG.warn(
+                    "dimension '{}': query failed, reconnecting once: {}",
+                    d.spec.name(),
+                    first.getMessage());
+            closeConnection();
+            try {
+                return run(d, key, number);
+            } catch (SQLException second) {
+                errors.increment();
+                closeConnection();
+                throw new IllegalStateException(
+                        "dimension '"
+                                + d.spec.name()
+                                + "': reading table "
+                                + d.spec.table()
+                                + " failed: "
+                                + second.getMessage(),
+                        second);
+            }
+        }
+    }
+
+    private Map<String, Object> run(Dimension d, String key, BigDecimal number)
+            throws SQLException {
+        PreparedStatement st = statement(d);
+        if (number != null) {
+            st.setBigDecimal(1, number);
+        } else {
+            st.setString(1, key);
+        }
+        try (ResultSet rs = st.executeQuery()) {
+            return rs.next() ? PlainData.readOnly(row(rs)) : null;
+        }
+    }
+
+    private PreparedStatement statement(Dimension d) throws SQLException {
+        PreparedStatement st = statements.get(d.spec.name());
+        if (st == null) {
+            st = connection().prepareStatement(d.sql);
+            st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            statements.put(d.spec.name(), st);
+        }
+        return st;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = connectionSpec.open(SOCKET_TIMEOUT_MS);
+            connection.setReadOnly(true);
+        }
+        return connection;
+    }
+
+    private boolean numericKey(Dimension d) {
+        Boolean numeric = d.numericKey;
+        if (numeric == null) {
+            numeric = readKeyType(d);
+            d.numericKey = numeric;
+        }
+        return numeric;
+    }
+
+    private synchronized boolean readKeyType(Dimension d) {
+        DimensionSpec s = d.spec;
+        TableSchema schema;
+        try {
+            Connection c = connection();
+            schema = TableCatalog.readSchema(c, s.table());
+        } catch (SQLException e) {
+            errors.increment();
+            closeConnection();
+            throw new IllegalStateException(
+                    "dimension '"
+                            + s.name()
+                            + "': cannot read the columns of table "
+                            + s.table()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        if (schema == null) {
+            throw new IllegalStateException(
+                    "dims." + s.name() + ".table: table '" + s.table() + "' does not exist");
+        }
+        if (!schema.hasColumn(s.keyColumn())) {
+            throw new IllegalStateException(
+                    "dims."
+                            + s.name()
+                            + ".key-column: table '"
+                            + s.table()
+                            + "' has no column '"
+                            + s.keyColumn()
+                            + "'");
+        }
+        return schema.isNumeric(s.keyColumn());
+    }
+
+    /** Numbers the way MySQL compares them (1, 1L, 1.0 and "1" are one key), text as it is. */
+    static String cacheKey(Object key) {
+        if (key instanceof Number n) {
+            try {
+                BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
+                return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return n.toString();
+            }
+        }
+        return key.toString();
+    }
+
+    private static Map<String, Object> row(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        Map<String, Object> row = new LinkedHashMap<>(n * 4 / 3 + 1);
+        for (int i = 1; i <= n; i++) {
+            row.put(md.getColumnLabel(i), value(rs, i, md));
+        }
+        return row;
+    }
+
+    static Object value(ResultSet rs, int i, ResultSetMetaData md) throws SQLException {
+        switch (md.getColumnType(i)) {
+            case Types.BIT, Types.BOOLEAN -> {
+                if (md.getPrecision(i) <= 1) {
+                    boolean b = rs.getBoolean(i);
+                    return rs.wasNull() ? null : b;
+                }
+                long bits = rs.getLong(i);
+                return rs.wasNull() ? null : bits;
+            }
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
+                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                return t == null ? null : t.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            }
+            case Types.DATE -> {
+                LocalDate t = rs.getObject(i, LocalDate.class);
+                return t == null ? null : t.toString();
+            }
+            case Types.TIME, Types.TIME_WITH_TIMEZONE -> {
+                LocalTime t = rs.getObject(i, LocalTime.class);
+                return t == null ? null : t.format(DateTimeFormatter.ISO_LOCAL_TIME);
+            }
+            case Types.DECIMAL, Types.NUMERIC -> {
+                return rs.getBigDecimal(i);
+            }
+            default -> {
+                return plain(rs.getObject(i));
+            }
+        }
+    }
+
+    private static Object plain(Object o) {
+        if (o == null
+                || o instanceof String
+                || o instanceof Integer
+                || o instanceof Long
+                || o instanceof Double
+                || o instanceof Boolean
+                || o instanceof BigDecimal
+                || o instanceof BigInteger) {
+            return o;
+        }
+        if (o instanceof Short || o instanceof Byte) {
+            return ((Number) o).intValue();
+        }
+        if (o instanceof Float f) {
+            return Double.parseDouble(f.toString()); // 0.1f as 0.1, not 0.10000000149011612
+        }
+        if (o instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return o.toString();
+    }
+
+    static String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    private void closeConnection() {
+        statements.clear();
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a broken connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeConnection();
+    }
+}

@@ -1,0 +1,94 @@
+package io.rulecast.job.events;
+
+import io.rulecast.event.Json;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code events.key.path} option: a dotted path into the event as scripts see it ({@code
+ * eventId}, {@code payload.userId}), whose value keys {@code ctx.state} when a record has no Kafka
+ * key.
+ */
+public final class KeyPath implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String path;
+    private final String[] segments;
+
+    public KeyPath(String path) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("events.key.path must not be empty");
+        }
+        this.path = path.trim();
+        this.segments = this.path.split("\\.");
+        for (String s : segments) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "events.key.path '" + path + "' has an empty segment");
+            }
+        }
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /**
+     * The key text of the value at the path: strings as they are, numbers in plain notation (so
+     * {@code 7} and {@code 7.0} key the same state), other values as JSON; null when the path leads
+     * nowhere or to null.
+     */
+    public String resolve(Map<String, Object> event) {
+        Object v = event;
+        for (String s : segments) {
+            if (v instanceof Map<?, ?> m) {
+                v = m.get(s);
+            } else if (v instanceof List<?> l && isIndex(s) && Integer.parseInt(s) < l.size()) {
+                v = l.get(Integer.parseInt(s));
+            } else {
+                return null;
+            }
+        }
+        return text(v);
+    }
+
+    static String text(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Number n) {
+            try {
+                BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
+                return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return n.toString();
+            }
+        }
+        if (v instanceof Boolean) {
+            return v.toString();
+        }
+        return Json.write(v);
+    }
+
+    private static boolean isIndex(String s) {
+        if (s.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+}

@@ -1,0 +1,180 @@
+package io.rulecast.job.messages;
+
+import io.rulecast.event.Json;
+import io.rulecast.job.OutputMessage;
+import io.rulecast.job.events.RawRecord;
+import io.rulecast.runtime.Emission;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The records the job writes to its Kafka topics, in one place so that their shape is easy to find
+ * and document (docs/operations.md).
+ *
+ * <ul>
+ *   <li>Alert: {@code {"level","message","fields","rule","version","eventId","time"}}, plus {@code
+ *       "code"} for the job's own alerts ({@link #RULE_COMPILE_FAILED}, {@link #CIRCUIT_OPEN},
+ *       {@link #CIRCUIT_CLOSED}).
+ *   <li>Metric: {@code {"name","value","tags","rule","version","eventId","time"}}.
+ *   <li>Dead letter: the original key, value and headers, plus the {@code rulecast.dlq.*} headers
+ *       below (as Kafka Connect's dead-letter queue does).
+ * </ul>
+ *
+ * {@code time} is epoch milliseconds of when the job produced the record. Every map handed to Flink
+ * here is mutable: Kryo, which copies these records between operators, cannot rebuild immutable
+ * maps.
+ */
+public final class Messages {
+    private Messages() {}
+
+    public static final String HEADER_STAGE = "rulecast.dlq.stage";
+    public static final String HEADER_REASON = "rulecast.dlq.reason";
+    public static final String HEADER_MESSAGE = "rulecast.dlq.message";
+    public static final String HEADER_RULE = "rulecast.dlq.rule";
+    public static final String HEADER_VERSION = "rulecast.dlq.version";
+    public static final String HEADER_EVENT_ID = "rulecast.dlq.event-id";
+    public static final String HEADER_TIME = "rulecast.dlq.time";
+
+    /** A new version of a rule does not compile; the previous version (if any) keeps running. */
+    public static final String RULE_COMPILE_FAILED = "RULE_COMPILE_FAILED";
+
+    /** A rule's circuit breaker opened: its events go to the dead-letter topic. */
+    public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
+
+    /** A rule's circuit breaker closed again after successful trial events. */
+    public static final String CIRCUIT_CLOSED = "CIRCUIT_CLOSED";
+
+    /** Dead-letter reason: no enabled rule serves the event's (domain, type). */
+    public static final String NO_RULE = "NO_RULE";
+
+    /** Dead-letter reason: a rule's table write failed the allow-list or schema check. */
+    public static final String BAD_OUTPUT = "BAD_OUTPUT";
+
+    /** Dead-letter reason: the record has no Kafka key and nothing at events.key.path. */
+    public static final String NO_KEY = "NO_KEY";
+
+    private static final int MAX_MESSAGE = 1000;
+
+    /** Where in the job an event was rejected ({@code rulecast.dlq.stage}). */
+    public enum Stage {
+        PARSE("parse"),
+        ROUTE("route"),
+        RULE("rule"),
+        SINK("sink");
+
+        private final String id;
+
+        Stage(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    /** A rejected event: its original bytes and headers, and why. */
+    public static OutputMessage deadLetter(
+            String topic,
+            RawRecord raw,
+            Stage stage,
+            String reason,
+            String message,
+            String rule,
+            String version,
+            String eventId,
+            long time) {
+        Map<String, String> headers = raw.headersAsText();
+        headers.put(HEADER_STAGE, stage.id());
+        headers.put(HEADER_REASON, reason);
+        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason : message));
+        putOrRemove(headers, HEADER_RULE, rule);
+        putOrRemove(headers, HEADER_VERSION, version);
+        putOrRemove(headers, HEADER_EVENT_ID, eventId);
+        headers.put(HEADER_TIME, Long.toString(time));
+        return new OutputMessage(topic, raw.key(), raw.value(), headers);
+    }
+
+    /** An alert a script raised with {@code ctx.alert}. */
+    public static OutputMessage alert(
+            String topic,
+            Emission.Alert alert,
+            String rule,
+            String version,
+            String eventId,
+            long time) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("level", alert.level());
+        json.put("message", alert.message());
+        json.put("fields", alert.fields());
+        return keyed(topic, rule, withOrigin(json, rule, version, eventId, time));
+    }
+
+    /** An alert of the job itself, identified by {@code code}. */
+    public static OutputMessage systemAlert(
+            String topic,
+            String code,
+            String level,
+            String message,
+            Map<String, Object> fields,
+            String rule,
+            String version,
+            String eventId,
+            long time) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("code", code);
+        json.put("level", level);
+        json.put("message", message);
+        json.put("fields", fields == null ? new LinkedHashMap<>() : fields);
+        return keyed(topic, rule, withOrigin(json, rule, version, eventId, time));
+    }
+
+    /** A metric a script reported with {@code ctx.metric}. */
+    public static OutputMessage metric(
+            String topic,
+            Emission.Metric metric,
+            String rule,
+            String version,
+            String eventId,
+            long time) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", metric.name());
+        json.put("value", metric.value());
+        json.put("tags", metric.tags());
+        return keyed(topic, rule, withOrigin(json, rule, version, eventId, time));
+    }
+
+    private static Map<String, Object> withOrigin(
+            Map<String, Object> json, String rule, String version, String eventId, long time) {
+        json.put("rule", rule);
+        json.put("version", version);
+        json.put("eventId", eventId);
+        json.put("time", time);
+        return json;
+    }
+
+    /** Keyed by rule, so that one rule's alerts and metrics keep their order in a partition. */
+    private static OutputMessage keyed(String topic, String rule, Map<String, Object> json) {
+        byte[] key = rule == null ? null : rule.getBytes(StandardCharsets.UTF_8);
+        return new OutputMessage(
+                topic,
+                key,
+                Json.write(json).getBytes(StandardCharsets.UTF_8),
+                new LinkedHashMap<>());
+    }
+
+    private static void putOrRemove(Map<String, String> headers, String name, String value) {
+        if (value == null) {
+            headers.remove(name);
+        } else {
+            headers.put(name, value);
+        }
+    }
+
+    static String abbreviate(String s) {
+        // Headers are not for stack traces: one line, bounded.
+        String line = s.replace('\r', ' ').replace('\n', ' ');
+        return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+}

@@ -1,0 +1,528 @@
+package io.rulecast.job.routing;
+
+import io.rulecast.event.BusinessEvent;
+import io.rulecast.job.Descriptors;
+import io.rulecast.job.OutputMessage;
+import io.rulecast.job.TableWrite;
+import io.rulecast.job.dims.JdbcDimensionLookup;
+import io.rulecast.job.events.EventReader;
+import io.rulecast.job.events.RawRecord;
+import io.rulecast.job.events.RoutedEvent;
+import io.rulecast.job.messages.Messages;
+import io.rulecast.job.rules.RoutingRow;
+import io.rulecast.job.rules.RuleChange;
+import io.rulecast.job.sink.TableCatalog;
+import io.rulecast.runtime.CompileException;
+import io.rulecast.runtime.DimensionLookup;
+import io.rulecast.runtime.Emission;
+import io.rulecast.runtime.Failure;
+import io.rulecast.runtime.Outcome;
+import io.rulecast.runtime.ScriptRuntime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of the job: events keyed by their state key on one side, rule changes broadcast to
+ * every instance on the other.
+ *
+ * <p>A rule change is compiled on every instance (one {@link ScriptRuntime} per instance, which
+ * caches by version hash); a version that does not compile never replaces the running one and
+ * raises {@code RULE_COMPILE_FAILED}. Broadcast state keeps the rows that run, so a restored job
+ * recompiles them before its first event.
+ *
+ * <p>An event runs through every enabled rule of its {@code (domain, type)}, highest priority
+ * first. Each invocation is all-or-nothing: its table writes (checked against the {@link
+ * TableCatalog}), alerts, metrics and state changes are applied only if it succeeded; otherwise the
+ * event goes to the dead-letter topic for that rule, and the rule's {@link CircuitBreaker} counts
+ * the failure. Table writes are the main output; alerts, metrics and dead letters go to {@link
+ * Descriptors#MESSAGES}.
+ */
+public final class RoutingFunction
+        extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, TableWrite> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingFunction.class);
+
+    /** Distinct (domain, type) pairs with their own unrouted counter; the rest share one. */
+    private static final int MAX_UNROUTED_TYPES = 1000;
+
+    private final RoutingSettings settings;
+    private final RoutingResources resources;
+    private final EventReader reader;
+
+    private transient ScriptRuntime runtime;
+    private transient RuleRegistry registry;
+    private transient DimensionLookup dims;
+    private transient TableCatalog catalog;
+    private transient KeyedStateStore store;
+    private transient boolean restored;
+    private transient boolean reportsRuleAlerts;
+    private transient String where;
+    private transient MetricGroup metricGroup;
+    private transient Map<String, RuleMetrics> ruleMetrics;
+    private transient Map<String, Counter> unrouted;
+    private transient Counter unroutedTotal;
+    private transient Counter unroutedOverflow;
+
+    public RoutingFunction(
+            RoutingSettings settings, RoutingResources resources, EventReader reader) {
+        this.settings = settings;
+        this.resources = resources;
+        this.reader = reader;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        // Every instance compiles every change; one alert per change is enough.
+        reportsRuleAlerts = subtask == 0;
+        where = "routing subtask " + subtask;
+        runtime = new ScriptRuntime(settings.runtimeOptions());
+        registry =
+                new RuleRegistry(
+                        runtime::compile,
+                        () -> new CircuitBreaker(settings.breaker(), System::currentTimeMillis));
+        catalog = resources.catalog();
+        dims = resources.openDimensions();
+        store =
+                new KeyedStateStore(
+                        getRuntimeContext()
+                                .getMapState(Descriptors.scriptState(settings.stateTtl())));
+        metricGroup = getRuntimeContext().getMetricGroup();
+        ruleMetrics = new HashMap<>();
+        unrouted = new HashMap<>();
+        unroutedTotal = metricGroup.counter("eventsUnrouted");
+        unroutedOverflow = new SimpleCounter();
+        metricGroup.gauge("rulesActive", () -> registry.size());
+        metricGroup.gauge("compiles", () -> runtime.compileCount());
+        metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());
+        if (dims instanceof JdbcDimensionLookup jdbc) {
+            metricGroup.gauge("dimHits", jdbc::hits);
+            metricGroup.gauge("dimMisses", jdbc::misses);
+            metricGroup.gauge("dimErrors", jdbc::errors);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (dims instanceof AutoCloseable c) {
+            c.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    // ---- rules --------------------------------------------------------------------------------
+
+    @Override
+    public void processBroadcastElement(RuleChange change, Context ctx, Collector<TableWrite> out)
+            throws Exception {
+        BroadcastState<Long, RoutingRow> state = ctx.getBroadcastState(Descriptors.RULES);
+        restoreOnce(state);
+        RuleRegistry.Applied a = registry.apply(change);
+        RoutingRow row = a.row();
+        switch (a.effect()) {
+            case ACTIVATED, UPDATED -> {
+                state.put(row.id(), row);
+                if (a.previous() != null && !a.previous().name().equals(a.active().name())) {
+                    metricsOf(a.previous()).track(null);
+                }
+                metricsOf(a.active()).track(a.active());
+                if (a.effect() == RuleRegistry.Effect.ACTIVATED && reportsRuleAlerts) {
+                    LOG.info(
+                            "Rule {} version {} runs{}",
+                            a.active().name(),
+                            a.active().version(),
+                            a.previous() == null
+                                    ? ""
+                                    : " (replacing " + a.previous().version() + ")");
+                }
+            }
+            case STOPPED -> {
+                state.remove(row.id());
+                metricsOf(a.previous()).track(null);
+                if (reportsRuleAlerts) {
+                    LOG.info(
+                            "Rule {} stopped ({})",
+                            a.previous().name(),
+                            change.kind() == RuleChange.Kind.DELETE ? "deleted" : "disabled");
+                }
+            }
+            case COMPILE_FAILED -> compileFailed(a, ctx);
+            case UNCHANGED -> {}
+        }
+    }
+
+    private void compileFailed(RuleRegistry.Applied a, Context ctx) {
+        RoutingRow row = a.row();
+        String rule = row.ruleId().toString();
+        CompileException e = a.error();
+        String keeps =
+                a.previous() == null
+                        ? "the rule does not run"
+                        : "version " + a.previous().version() + " keeps running";
+        if (!reportsRuleAlerts) {
+            return;
+        }
+        LOG.warn(
+                "Rule {} version {} does not compile ({}): {}",
+                rule,
+                row.version(),
+                keeps,
+                e.getMessage());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("error", e.detail());
+        fields.put("line", e.line());
+        fields.put("column", e.column());
+        fields.put("id", row.id());
+        fields.put("runningVersion", a.previous() == null ? null : a.previous().version());
+        ctx.output(
+                Descriptors.MESSAGES,
+                Messages.systemAlert(
+                        settings.alertsTopic(),
+                        Messages.RULE_COMPILE_FAILED,
+                        "ERROR",
+                        "rule "
+                                + rule
+                                + " version "
+                                + row.version()
+                                + " does not compile: "
+                                + e.getMessage()
+                                + "; "
+                                + keeps,
+                        fields,
+                        rule,
+                        row.version(),
+                        null,
+                        System.currentTimeMillis()));
+    }
+
+    /** After a restore, runs the rows kept in broadcast state before anything else. */
+    private void restoreOnce(ReadOnlyBroadcastState<Long, RoutingRow> state) throws Exception {
+        if (restored) {
+            return;
+        }
+        restored = true;
+        int n = 0;
+        for (Map.Entry<Long, RoutingRow> e : state.immutableEntries()) {
+            RuleRegistry.Applied a = registry.apply(RuleChange.upsert(e.getValue()));
+            if (a.active() != null) {
+                metricsOf(a.active()).track(a.active());
+                n++;
+            } else if (a.error() != null) {
+                LOG.warn(
+                        "Restored rule {} does not compile: {}",
+                        a.row().ruleId(),
+                        a.error().getMessage());
+            }
+        }
+        if (n > 0) {
+            LOG.info("{}: restored {} rules from the checkpoint", where, n);
+        }
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    @Override
+    public void processElement(RoutedEvent routed, ReadOnlyContext ctx, Collector<TableWrite> out)
+            throws Exception {
+        restoreOnce(ctx.getBroadcastState(Descriptors.RULES));
+        RawRecord raw = routed.raw();
+        EventReader.Result parsed = reader.read(raw.value());
+        if (!parsed.ok()) {
+            // The parse stage let it through; reading the same bytes cannot fail unless the
+            // reader changed between the two (a rolling upgrade): still nothing is dropped.
+            deadLetter(
+                    ctx,
+                    raw,
+                    Messages.Stage.PARSE,
+                    parsed.reason(),
+                    parsed.message(),
+                    null,
+                    null,
+                    null);
+            return;
+        }
+        BusinessEvent event = parsed.event();
+        List<ActiveRule> rules = registry.rulesFor(event.domain(), event.type());
+        if (rules.isEmpty()) {
+            unrouted(event).inc();
+            unroutedTotal.inc();
+            if (settings.unroutedDeadLetter()) {
+                deadLetter(
+                        ctx,
+                        raw,
+                        Messages.Stage.ROUTE,
+                        Messages.NO_RULE,
+                        "no enabled rule serves " + event.domain() + "/" + event.type(),
+                        null,
+                        null,
+                        event.eventId());
+            }
+            return;
+        }
+        Map<String, Object> view = event.scriptView();
+        for (ActiveRule rule : rules) {
+            run(rule, event, view, raw, ctx, out);
+        }
+    }
+
+    private void run(
+            ActiveRule rule,
+            BusinessEvent event,
+            Map<String, Object> view,
+            RawRecord raw,
+            ReadOnlyContext ctx,
+            Collector<TableWrite> out)
+            throws Exception {
+        RuleMetrics metrics = metricsOf(rule);
+        CircuitBreaker breaker = rule.breaker();
+        if (!breaker.allow()) {
+            metrics.deadLettered.inc();
+            deadLetter(
+                    ctx,
+                    raw,
+                    Messages.Stage.RULE,
+                    Messages.CIRCUIT_OPEN,
+                    "circuit breaker of "
+                            + rule.name()
+                            + " is open; it retries after breaker.cooldown",
+                    rule.name(),
+                    rule.version(),
+                    event.eventId());
+            return;
+        }
+        store.begin();
+        Outcome outcome = rule.compiled().invoke(view, store, dims);
+        metrics.processed.inc();
+        metrics.latencyMicros.update(outcome.nanos() / 1000);
+        for (String line : outcome.logs()) {
+            LOG.info("[{}@{}] {}", rule.name(), rule.compiled().definition().shortVersion(), line);
+        }
+        String reason = null;
+        String message = null;
+        List<TableWrite> writes = List.of();
+        if (outcome.failed()) {
+            Failure f = outcome.failure();
+            reason = f.reason().name();
+            message = f.message();
+        } else {
+            writes = writesOf(outcome, rule, event);
+            for (TableWrite w : writes) {
+                String bad = check(w);
+                if (bad != null) {
+                    reason = Messages.BAD_OUTPUT;
+                    message = bad;
+                    break;
+                }
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (reason != null) {
+            store.rollback();
+            metrics.failed.inc();
+            metrics.deadLettered.inc();
+            deadLetter(
+                    ctx,
+                    raw,
+                    Messages.Stage.RULE,
+                    reason,
+                    message,
+                    rule.name(),
+                    rule.version(),
+                    event.eventId());
+            if (breaker.onFailure() == CircuitBreaker.Transition.OPENED) {
+                breakerOpened(rule, event, ctx, now);
+            }
+            return;
+        }
+        store.commit();
+        if (breaker.onSuccess() == CircuitBreaker.Transition.CLOSED) {
+            LOG.info("{}: circuit breaker of {} closed again", where, rule.name());
+            ctx.output(
+                    Descriptors.MESSAGES,
+                    Messages.systemAlert(
+                            settings.alertsTopic(),
+                            Messages.CIRCUIT_CLOSED,
+                            "INFO",
+                            "circuit breaker of " + rule.name() + " closed: the rule works again",
+                            null,
+                            rule.name(),
+                            rule.version(),
+                            event.eventId(),
+                            now));
+        }
+        writes.forEach(out::collect);
+        for (Emission e : outcome.emissions()) {
+            if (e instanceof Emission.Alert a) {
+                ctx.output(
+                        Descriptors.MESSAGES,
+                        Messages.alert(
+                                settings.alertsTopic(),
+                                a,
+                                rule.name(),
+                                rule.version(),
+                                event.eventId(),
+                                now));
+            } else if (e instanceof Emission.Metric m) {
+                metrics.scriptMetric(m);
+                ctx.output(
+                        Descriptors.MESSAGES,
+                        Messages.metric(
+                                settings.metricsTopic(),
+                                m,
+                                rule.name(),
+                                rule.version(),
+                                event.eventId(),
+                                now));
+            }
+        }
+    }
+
+    private void breakerOpened(
+            ActiveRule rule, BusinessEvent event, ReadOnlyContext ctx, long now) {
+        CircuitBreaker b = rule.breaker();
+        LOG.warn(
+                "{}: circuit breaker of {} opened after {} failures in {} invocations",
+                where,
+                rule.name(),
+                b.failuresInWindow(),
+                b.callsInWindow());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("failures", b.failuresInWindow());
+        fields.put("invocations", b.callsInWindow());
+        fields.put("window", settings.breaker().window().toString());
+        fields.put("cooldown", settings.breaker().cooldown().toString());
+        fields.put("subtask", where);
+        ctx.output(
+                Descriptors.MESSAGES,
+                Messages.systemAlert(
+                        settings.alertsTopic(),
+                        Messages.CIRCUIT_OPEN,
+                        "ERROR",
+                        "circuit breaker of "
+                                + rule.name()
+                                + " opened after "
+                                + b.failuresInWindow()
+                                + " failures; its events go to the dead-letter topic until it"
+                                + " recovers",
+                        fields,
+                        rule.name(),
+                        rule.version(),
+                        event.eventId(),
+                        now));
+    }
+
+    private static List<TableWrite> writesOf(
+            Outcome outcome, ActiveRule rule, BusinessEvent event) {
+        List<TableWrite> writes = null;
+        for (Emission e : outcome.emissions()) {
+            TableWrite w = null;
+            if (e instanceof Emission.Upsert u) {
+                w =
+                        new TableWrite(
+                                TableWrite.Kind.UPSERT,
+                                u.table(),
+                                u.row(),
+                                rule.name(),
+                                rule.version(),
+                                event.eventId(),
+                                event.timestamp());
+            } else if (e instanceof Emission.Delete d) {
+                w =
+                        new TableWrite(
+                                TableWrite.Kind.DELETE,
+                                d.table(),
+                                d.key(),
+                                rule.name(),
+                                rule.version(),
+                                event.eventId(),
+                                event.timestamp());
+            }
+            if (w != null) {
+                if (writes == null) {
+                    writes = new ArrayList<>(4);
+                }
+                writes.add(w);
+            }
+        }
+        return writes == null ? List.of() : writes;
+    }
+
+    private String check(TableWrite w) {
+        try {
+            String reason = catalog.check(w);
+            return reason == null
+                    ? null
+                    : (w.kind() == TableWrite.Kind.UPSERT ? "upsert" : "delete")
+                            + " refused: "
+                            + reason;
+        } catch (RuntimeException e) {
+            return "cannot check the write to " + w.table() + ": " + e.getMessage();
+        }
+    }
+
+    private void deadLetter(
+            ReadOnlyContext ctx,
+            RawRecord raw,
+            Messages.Stage stage,
+            String reason,
+            String message,
+            String rule,
+            String version,
+            String eventId) {
+        OutputMessage m =
+                Messages.deadLetter(
+                        settings.dlqTopic(),
+                        raw,
+                        stage,
+                        reason,
+                        message,
+                        rule,
+                        version,
+                        eventId,
+                        System.currentTimeMillis());
+        ctx.output(Descriptors.MESSAGES, m);
+    }
+
+    private RuleMetrics metricsOf(ActiveRule rule) {
+        return ruleMetrics.computeIfAbsent(
+                rule.name(),
+                n ->
+                        new RuleMetrics(
+                                metricGroup,
+                                rule.row().domain(),
+                                rule.row().eventType(),
+                                rule.row().ruleId().name()));
+    }
+
+    private Counter unrouted(BusinessEvent event) {
+        String k = event.domain() + "/" + event.type();
+        Counter c = unrouted.get(k);
+        if (c == null) {
+            if (unrouted.size() >= MAX_UNROUTED_TYPES) {
+                return unroutedOverflow; // still counted in eventsUnrouted
+            }
+            c =
+                    metricGroup
+                            .addGroup("domain", event.domain())
+                            .addGroup("event_type", event.type())
+                            .counter("unrouted");
+            unrouted.put(k, c);
+        }
+        return c;
+    }
+}

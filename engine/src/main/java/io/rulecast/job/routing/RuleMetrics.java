@@ -1,0 +1,73 @@
+package io.rulecast.job.routing;
+
+import io.rulecast.runtime.Emission;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * Flink metrics of one rule on one subtask, under the groups {@code domain}, {@code event_type} and
+ * {@code rule} (tags in reporters that support them): {@code processed}, {@code failed}, {@code
+ * deadLettered}, {@code latencyMicros} (histogram), {@code breakerState} (0 closed, 1 half-open, 2
+ * open, -1 not running), {@code activeVersion}, and one {@code value} gauge per {@code ctx.metric}
+ * name under the group {@code script_metric}.
+ *
+ * <p>Created once per rule name and kept when the rule stops, because Flink cannot unregister a
+ * metric group; the gauges then report the rule as not running.
+ */
+final class RuleMetrics {
+    /** Distinct ctx.metric names tracked per rule; more would flood the metric system. */
+    static final int MAX_SCRIPT_METRICS = 100;
+
+    final Counter processed;
+    final Counter failed;
+    final Counter deadLettered;
+    final Histogram latencyMicros;
+    private final MetricGroup group;
+    private final Map<String, Number> scriptMetrics = new HashMap<>();
+    private volatile ActiveRule current;
+
+    RuleMetrics(MetricGroup operatorGroup, String domain, String eventType, String ruleName) {
+        this.group =
+                operatorGroup
+                        .addGroup("domain", domain)
+                        .addGroup("event_type", eventType)
+                        .addGroup("rule", ruleName);
+        this.processed = group.counter("processed");
+        this.failed = group.counter("failed");
+        this.deadLettered = group.counter("deadLettered");
+        this.latencyMicros =
+                group.histogram("latencyMicros", new DescriptiveStatisticsHistogram(1024));
+        group.gauge(
+                "breakerState",
+                () -> {
+                    ActiveRule r = current;
+                    return r == null ? -1 : r.breaker().state().code();
+                });
+        group.gauge(
+                "activeVersion",
+                () -> {
+                    ActiveRule r = current;
+                    return r == null ? "" : r.version();
+                });
+    }
+
+    /** The rule these metrics now describe (null when it stopped). */
+    void track(ActiveRule rule) {
+        this.current = rule;
+    }
+
+    void scriptMetric(Emission.Metric m) {
+        String name = m.name();
+        if (scriptMetrics.containsKey(name)) {
+            scriptMetrics.put(name, m.value());
+        } else if (scriptMetrics.size() < MAX_SCRIPT_METRICS) {
+            scriptMetrics.put(name, m.value());
+            group.addGroup("script_metric", name)
+                    .gauge("value", () -> scriptMetrics.getOrDefault(name, 0));
+        }
+    }
+}

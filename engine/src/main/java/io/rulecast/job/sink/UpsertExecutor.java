@@ -1,0 +1,253 @@
+package io.rulecast.job.sink;
+
+import io.rulecast.job.TableWrite;
+import java.io.IOException;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLDataException;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an {@link UpsertPlan} on one connection, in one transaction per flush, retrying with
+ * exponential backoff and reconnecting when the connection broke.
+ *
+ * <p>Re-running a whole plan after a partial failure is safe: each row ends as the effect of the
+ * writes after its last delete, whatever it was before, so the sink is idempotent (at-least-once
+ * delivery plus idempotent writes).
+ *
+ * <p>A write the database rejects for its data (a value too long, a NOT NULL column left null, a
+ * bad date) would fail every retry and every restart from the checkpoint: instead the plan is run
+ * again row by row and such rows are logged and counted as rejected, so one bad row never stops the
+ * job.
+ */
+final class UpsertExecutor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpsertExecutor.class);
+
+    /** MySQL/MariaDB errors caused by a row's values or a schema change, not by the connection. */
+    private static final Set<Integer> ROW_ERRORS =
+            Set.of(
+                    1048, // column cannot be null
+                    1054, // unknown column (dropped since the check)
+                    1146, // table doesn't exist (dropped since the check)
+                    1264, // out of range
+                    1265, // data truncated
+                    1292, // incorrect date/time value
+                    1364, // field has no default value
+                    1366, // incorrect integer/string value
+                    1406, // data too long
+                    1451, // foreign key: row is referenced
+                    1452, // foreign key: parent missing
+                    3140, // invalid JSON (MySQL)
+                    3819, // check constraint (MySQL)
+                    4025); // check constraint (MariaDB)
+
+    private final JdbcConnectionSpec spec;
+    private final int maxRetries;
+    private final long backoffMs;
+    private final Counter batches;
+    private final Counter retries;
+    private final RejectHandler rejects;
+    private Connection connection;
+
+    /** Told about each write the database refused for its values. */
+    interface RejectHandler {
+        void rejected(TableWrite w, String reason);
+    }
+
+    UpsertExecutor(
+            JdbcConnectionSpec spec,
+            int maxRetries,
+            long backoffMs,
+            Counter batches,
+            Counter retries,
+            RejectHandler rejects) {
+        this.spec = spec;
+        this.maxRetries = maxRetries;
+        this.backoffMs = backoffMs;
+        this.batches = batches;
+        this.retries = retries;
+        this.rejects = rejects;
+    }
+
+    /**
+     * Runs the plan and commits; returns the number of writes applied.
+     *
+     * @throws IOException after {@code maxRetries} failed retries: the task fails and Flink
+     *     restarts it from the last checkpoint
+     */
+    int execute(List<UpsertPlan.Batch> plan) throws IOException, InterruptedException {
+        int total = plan.stream().mapToInt(b -> b.writes().size()).sum();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                try {
+                    return run(plan, false);
+                } catch (SQLException e) {
+                    if (!isRowError(e)) {
+                        throw e;
+                    }
+                    rollbackQuietly();
+                    LOG.warn(
+                            "a batch of {} was refused for its data ({}); writing it row by row",
+                            tables(plan),
+                            e.getMessage());
+                    return run(plan, true);
+                }
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (attempt >= maxRetries) {
+                    throw new IOException(
+                            "writing "
+                                    + total
+                                    + " rows to "
+                                    + tables(plan)
+                                    + " failed "
+                                    + (attempt + 1)
+                                    + " times, last: "
+                                    + e.getMessage(),
+                            e);
+                }
+                retries.inc();
+                long sleep = Math.min(backoffMs << Math.min(attempt, 16), 30_000);
+                LOG.warn(
+                        "writing {} rows to {} failed (attempt {} of {}), retrying in {} ms: {}",
+                        total,
+                        tables(plan),
+                        attempt + 1,
+                        maxRetries + 1,
+                        sleep,
+                        e.getMessage());
+                if (!isValid()) {
+                    closeConnection();
+                }
+                Thread.sleep(sleep);
+            }
+        }
+    }
+
+    private int run(List<UpsertPlan.Batch> plan, boolean rowByRow) throws SQLException {
+        Connection c = connection();
+        int applied = 0;
+        for (UpsertPlan.Batch batch : plan) {
+            try (PreparedStatement st = c.prepareStatement(batch.sql())) {
+                if (!rowByRow) {
+                    for (TableWrite w : batch.writes()) {
+                        bind(st, batch.parameters(w));
+                        st.addBatch();
+                    }
+                    st.executeBatch();
+                    batches.inc();
+                    applied += batch.writes().size();
+                    continue;
+                }
+                for (TableWrite w : batch.writes()) {
+                    bind(st, batch.parameters(w));
+                    try {
+                        st.executeUpdate();
+                        applied++;
+                    } catch (SQLException e) {
+                        if (!isRowError(e)) {
+                            throw e;
+                        }
+                        // InnoDB rolls back just this statement; the transaction goes on.
+                        rejects.rejected(w, e.getMessage());
+                    }
+                }
+            }
+        }
+        c.commit();
+        return applied;
+    }
+
+    private static void bind(PreparedStatement st, Object[] values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                st.setNull(i + 1, Types.NULL);
+            } else {
+                st.setObject(i + 1, values[i]);
+            }
+        }
+    }
+
+    static boolean isRowError(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && !(s instanceof BatchUpdateException)) {
+                if (s instanceof SQLDataException
+                        || s instanceof SQLIntegrityConstraintViolationException
+                        || ROW_ERRORS.contains(s.getErrorCode())) {
+                    return true;
+                }
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                    return true;
+                }
+            }
+        }
+        return e instanceof BatchUpdateException b && ROW_ERRORS.contains(b.getErrorCode());
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Connection c = spec.open();
+            try {
+                c.setAutoCommit(false);
+                // READ COMMITTED takes no gap locks, so writers upserting neighbouring keys of
+                // one table do not deadlock each other.
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            connection = c;
+        }
+        return connection;
+    }
+
+    private boolean isValid() {
+        try {
+            return connection != null && connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void rollbackQuietly() {
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                closeConnection(); // a connection that cannot roll back is not reused
+            }
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a broken connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    private static String tables(List<UpsertPlan.Batch> plan) {
+        Set<String> t = new TreeSet<>();
+        plan.forEach(b -> t.add(b.table()));
+        return String.join(", ", t);
+    }
+
+    @Override
+    public void close() {
+        closeConnection();
+    }
+}

@@ -1,0 +1,234 @@
+package io.rulecast.job.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.rulecast.event.Json;
+import io.rulecast.job.RulecastConfig;
+import io.rulecast.job.RulecastJob;
+import io.rulecast.schema.SchemaMigrator;
+import io.rulecast.testing.KafkaBrokerExtension;
+import io.rulecast.testing.MariaDbExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One Rulecast job under test: its own topics, the rules table of the class's database, watchers on
+ * the output topics, and the job itself in the class's MiniCluster. {@link #close()} cancels the
+ * job and waits until it ended.
+ */
+final class JobFixture implements AutoCloseable {
+    /** Answers probe events, so a test knows every routing instance has loaded the rules. */
+    static final String PROBE_SCRIPT = "ctx.metric('probe', 1, [:]); return null";
+
+    final KafkaBrokerExtension kafka;
+    final MariaDbExtension db;
+    final RulesTable rules;
+    final String eventsTopic;
+    final String alertsTopic;
+    final String metricsTopic;
+    final String dlqTopic;
+    final Map<String, String> settings = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private KafkaProducer<byte[], byte[]> producer;
+    private TopicWatcher alerts;
+    private TopicWatcher metrics;
+    private TopicWatcher dlq;
+    private JobClient client;
+    private int probes;
+
+    JobFixture(KafkaBrokerExtension kafka, MariaDbExtension db) {
+        this.kafka = kafka;
+        this.db = db;
+        this.rules = new RulesTable(db);
+        SchemaMigrator.migrate(db.jdbcUrl(), db.user(), db.password());
+        db.execute("DELETE FROM routing_configs");
+        eventsTopic = kafka.createTopic("events", 2);
+        alertsTopic = kafka.createTopic("alerts");
+        metricsTopic = kafka.createTopic("metrics");
+        dlqTopic = kafka.createTopic("dlq");
+        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        settings.put("kafka.group.id", "it-" + UUID.randomUUID());
+        settings.put("kafka.starting.offsets", "earliest");
+        settings.put("topic.events", eventsTopic);
+        settings.put("topic.alerts", alertsTopic);
+        settings.put("topic.metrics", metricsTopic);
+        settings.put("topic.dlq", dlqTopic);
+        settings.put("rules.jdbc.url", db.jdbcUrl());
+        settings.put("rules.jdbc.user", db.user());
+        settings.put("rules.jdbc.password", db.password());
+        settings.put("rules.poll.interval", "200 ms");
+        settings.put("rules.poll.max-backoff", "1 s");
+        settings.put("parallelism", "2");
+        settings.put("checkpoint.interval", "2 s");
+        settings.put("sink.flush.interval", "100 ms");
+    }
+
+    JobFixture set(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    /** Starts the job and waits until both routing instances answer probe events. */
+    void start() throws Exception {
+        rules.insert("probe", "ping", PROBE_SCRIPT);
+        startJob();
+        awaitProbes(Duration.ofSeconds(60));
+    }
+
+    /** Starts the job and waits until it runs, for tests that need no rule. */
+    void startWithoutProbes() throws Exception {
+        startJob();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (status() != JobStatus.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                fail("job not running after 60 s: " + status());
+            }
+            sleep(100);
+        }
+    }
+
+    private void startJob() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        closeables.add(producer);
+        alerts = watch(alertsTopic);
+        metrics = watch(metricsTopic);
+        dlq = watch(dlqTopic);
+        client = RulecastJob.fromConfig(RulecastConfig.of(settings)).executeAsync();
+    }
+
+    private TopicWatcher watch(String topic) {
+        TopicWatcher w = new TopicWatcher(kafka.bootstrapServers(), topic);
+        closeables.add(w);
+        return w;
+    }
+
+    /**
+     * Sends probe events under 16 keys until each was answered: with two routing instances, the
+     * chance that one of them got no probe is 2 in 65536.
+     */
+    void awaitProbes(Duration timeout) {
+        int round = probes++;
+        Set<String> waiting = new HashSet<>();
+        for (int i = 0; i < 16; i++) {
+            waiting.add("probe-" + round + "-" + i);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!waiting.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                fail(
+                        "the job did not answer probe events within "
+                                + timeout
+                                + "; job status "
+                                + status());
+            }
+            for (String id : waiting) {
+                send(id, event(id, "probe", "ping", Map.of()));
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < until && !waiting.isEmpty()) {
+                for (TopicWatcher.Received r : metrics.all()) {
+                    waiting.remove(String.valueOf(r.json().get("eventId")));
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    JobStatus status() {
+        try {
+            return client.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot get the job status", e);
+        }
+    }
+
+    static String event(String eventId, String domain, String type, Map<String, Object> payload) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("eventId", eventId);
+        e.put("domain", domain);
+        e.put("type", type);
+        e.put("timestamp", System.currentTimeMillis());
+        e.put("payload", payload);
+        return Json.write(e);
+    }
+
+    /** Sends one record with a key (may be null) and waits for the broker's acknowledgement. */
+    void send(String key, String value) {
+        send(key, value, Map.of());
+    }
+
+    void send(String key, String value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> r =
+                new ProducerRecord<>(
+                        eventsTopic,
+                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(r).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + eventsTopic, e);
+        }
+    }
+
+    TopicWatcher alerts() {
+        return alerts;
+    }
+
+    TopicWatcher metrics() {
+        return metrics;
+    }
+
+    TopicWatcher dlq() {
+        return dlq;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (client != null) {
+                try {
+                    client.cancel().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // already ended (a failed job): the status below tells
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!status().isGloballyTerminalState() && System.nanoTime() < deadline) {
+                    sleep(100);
+                }
+            }
+        } finally {
+            for (int i = closeables.size() - 1; i >= 0; i--) {
+                closeables.get(i).close();
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.rulecast.job.routing;
+
+import io.rulecast.event.Json;
+import io.rulecast.job.Descriptors;
+import io.rulecast.job.OutputMessage;
+import io.rulecast.job.TableWrite;
+import io.rulecast.job.events.EventReader;
+import io.rulecast.job.events.RawRecord;
+import io.rulecast.job.events.RoutedEvent;
+import io.rulecast.job.messages.Messages;
+import io.rulecast.job.rules.RoutingRow;
+import io.rulecast.job.rules.RuleChange;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+
+/** The routing function in Flink's operator test harness, with helpers to feed and read it. */
+final class RoutingHarness implements AutoCloseable {
+    static final CircuitBreaker.Settings BREAKER =
+            new CircuitBreaker.Settings(3, 0.5, Duration.ofSeconds(60), Duration.ofHours(1), 1);
+
+    final KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, TableWrite> harness;
+    private long offset;
+    private long time;
+
+    RoutingHarness(
+            boolean unroutedDeadLetter, RoutingResources resources, OperatorSubtaskState restore)
+            throws Exception {
+        RoutingSettings settings =
+                new RoutingSettings(
+                        "alerts",
+                        "metrics",
+                        "dlq",
+                        unroutedDeadLetter,
+                        BREAKER,
+                        Duration.ofSeconds(5),
+                        64L << 20,
+                        1000,
+                        Duration.ofDays(1));
+        RoutingFunction fn = new RoutingFunction(settings, resources, new EventReader(1 << 20));
+        harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(fn, List.of(Descriptors.RULES)),
+                        new RoutedEvent.KeySelector(),
+                        BasicTypeInfo.STRING_TYPE_INFO,
+                        128,
+                        1,
+                        0);
+        harness.setup();
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+    }
+
+    RoutingHarness() throws Exception {
+        this(false, RoutingResources.none(), null);
+    }
+
+    void rule(RoutingRow row) throws Exception {
+        harness.processBroadcastElement(RuleChange.upsert(row), ++time);
+    }
+
+    void delete(RoutingRow row) throws Exception {
+        harness.processBroadcastElement(RuleChange.delete(row), ++time);
+    }
+
+    void event(String key, String json) throws Exception {
+        RawRecord raw =
+                new RawRecord(
+                        "events",
+                        0,
+                        offset++,
+                        ++time,
+                        key.getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8),
+                        new String[0],
+                        new byte[0][]);
+        harness.processElement(new RoutedEvent(key, raw), time);
+    }
+
+    void event(String key, String eventId, String domain, String type, Map<String, Object> payload)
+            throws Exception {
+        event(
+                key,
+                Json.write(
+                        Map.of(
+                                "eventId", eventId,
+                                "domain", domain,
+                                "type", type,
+                                "timestamp", 1000,
+                                "payload", payload)));
+    }
+
+    /** Table writes emitted so far (and forgets them). */
+    List<TableWrite> writes() {
+        List<TableWrite> out = new ArrayList<>(harness.extractOutputValues());
+        harness.getOutput().clear();
+        return out;
+    }
+
+    /** Messages emitted so far (and forgets them). */
+    List<OutputMessage> messages() {
+        List<OutputMessage> out = new ArrayList<>();
+        var q = harness.getSideOutput(Descriptors.MESSAGES);
+        if (q != null) {
+            for (StreamRecord<OutputMessage> r : q) {
+                out.add(r.getValue());
+            }
+            q.clear();
+        }
+        return out;
+    }
+
+    static List<OutputMessage> onTopic(List<OutputMessage> messages, String topic) {
+        return messages.stream().filter(m -> m.topic().equals(topic)).toList();
+    }
+
+    static Map<String, Object> json(OutputMessage m) throws Exception {
+        return Json.parseObject(new String(m.value(), StandardCharsets.UTF_8));
+    }
+
+    static String reason(OutputMessage deadLetter) {
+        return deadLetter.headers().get(Messages.HEADER_REASON);
+    }
+
+    OperatorSubtaskState snapshot() throws Exception {
+        return harness.snapshot(1, ++time);
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+
+    static RoutingRow row(long id, String type, String name, String script, int priority) {
+        return row(id, type, name, script, null, priority);
+    }
+
+    static RoutingRow row(
+            long id, String type, String name, String script, String config, int priority) {
+        return new RoutingRow(
+                id, "shop", type, name, "groovy", script, config, true, priority, 1000 + id);
+    }
+}
