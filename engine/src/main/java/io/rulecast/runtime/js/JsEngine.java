@@ -5,10 +5,117 @@ import io.rulecast.runtime.Language;
 import io.rulecast.runtime.RuntimeOptions;
 import io.rulecast.runtime.spi.CompiledScript;
 import io.rulecast.runtime.spi.ScriptEngine;
+import java.io.OutputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** JavaScript rules on GraalJS. (Being written: see issue 3.) */
+/**
+ * JavaScript rules on GraalJS, in a sandbox that reaches nothing outside the script.
+ *
+ * <p>A rule body becomes {@code function (event, ctx) { BODY }}, strict, compiled once per version.
+ * Its contexts deny host access, class lookup, I/O, threads, processes, native code, environment
+ * and polyglot access; {@code Java}, {@code Packages}, {@code Polyglot}, {@code Graal}, {@code
+ * load}, {@code print} and code built from strings ({@code eval}, {@code new Function}) are absent,
+ * and {@code console} writes to {@code ctx.log}. The time and allocation bounds are enforced by the
+ * runtime's {@link io.rulecast.runtime.Guard} watchdog, which cancels a running context by closing
+ * it (an interrupt lets guest {@code finally} blocks run on, and a single builtin such as {@code
+ * repeat} only stops for a cancel); single huge strings and buffers are refused outright.
+ *
+ * <p>All contexts share one {@link Engine}, so a body is parsed once however many threads run it.
+ */
 public final class JsEngine implements ScriptEngine {
-    public JsEngine(RuntimeOptions options) {}
+    /** The wrapper's first line; the user's line 1 is the source's line 2. */
+    static final String PREFIX = "(function (event, ctx) {'use strict';\n";
+
+    static final int PREFIX_LINES = 1;
+    private static final String SUFFIX = "\n})";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsEngine.class);
+
+    /**
+     * System property: how long, at most, a new engine spends warming up in ms (default 2000, 0
+     * turns it off, e.g. for a one-shot {@code validate}).
+     */
+    public static final String WARMUP_PROPERTY = "rulecast.js.warmup.millis";
+
+    /**
+     * Closing a context blocks until its thread has left it; that must not hold up the watchdog,
+     * which looks after every other invocation. Threads here exist only while cancels happen.
+     */
+    private static final ExecutorService CANCELLER =
+            new ThreadPoolExecutor(
+                    0,
+                    Integer.MAX_VALUE,
+                    30,
+                    TimeUnit.SECONDS,
+                    new SynchronousQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "rulecast-js-cancel");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    private final Engine engine;
+    private Context checker;
+    private Value checkBody;
+
+    public JsEngine(RuntimeOptions options) {
+        long limit = Math.max(1 << 20, Math.min(options.memoryLimitBytes(), 1L << 30));
+        this.engine =
+                Engine.newBuilder("js")
+                        // Experimental only to set the hardening options below.
+                        .allowExperimentalOptions(true)
+                        .out(OutputStream.nullOutputStream())
+                        .err(OutputStream.nullOutputStream())
+                        .logHandler(new Slf4jHandler())
+                        .option("engine.WarnInterpreterOnly", "false")
+                        .option("js.strict", "true")
+                        .option("js.allow-eval", "false")
+                        .option("js.load", "false")
+                        .option("js.print", "false")
+                        .option("js.console", "false")
+                        .option("js.graal-builtin", "false")
+                        .option("js.polyglot-builtin", "false")
+                        .option("js.java-package-globals", "false")
+                        .option("js.global-arguments", "false")
+                        // Atomics.wait on a shared buffer would block the task thread.
+                        .option("js.shared-array-buffer", "false")
+                        .option("js.atomics", "false")
+                        // RegExp.$1 would carry one event's match into the next.
+                        .option("js.regexp-static-result", "false")
+                        // One builtin call may allocate a whole string or buffer at once, before
+                        // the watchdog can look: refuse sizes no budget would allow.
+                        .option("js.string-length-limit", Long.toString(limit))
+                        .option("js.max-typed-array-length", Long.toString(limit))
+                        .build();
+        long budget = Long.getLong(WARMUP_PROPERTY, 2000);
+        if (budget > 0) {
+            long start = System.nanoTime();
+            try (Context warm = newContext(false)) {
+                int rounds = JsWarmUp.run(warm, budget);
+                LOG.info(
+                        "JavaScript engine warmed up: {} rounds in {} ms",
+                        rounds,
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+    }
 
     @Override
     public Language language() {
@@ -17,6 +124,110 @@ public final class JsEngine implements ScriptEngine {
 
     @Override
     public CompiledScript compile(String script, String sourceName) throws CompileException {
-        throw new CompileException(0, 0, "JavaScript rules are not available yet");
+        checkBody(script);
+        Source source =
+                Source.newBuilder("js", PREFIX + script + SUFFIX, sourceName)
+                        .cached(true)
+                        .buildLiteral();
+        try {
+            return new JsScript(this, source);
+        } catch (PolyglotException e) {
+            if (e.isSyntaxError()) {
+                throw JsFailures.wrappedSyntax(e);
+            }
+            throw new CompileException(0, 0, "cannot load the script: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses the body on its own, as the Function constructor does, in a context kept for that:
+     * this finds syntax errors with positions relative to the body, and refuses a body that closes
+     * the wrapper early to run code outside the function ({@code }); evil(); (function(){ }).
+     * Nothing of the body runs.
+     */
+    private synchronized void checkBody(String script) throws CompileException {
+        if (checker == null) {
+            checker = newContext(true);
+            checkBody =
+                    checker.eval("js", "(function (body) { new Function('event', 'ctx', body); })");
+        }
+        try {
+            checkBody.execute(script);
+        } catch (PolyglotException e) {
+            if (e.isGuestException()
+                    && e.getMessage() != null
+                    && e.getMessage().startsWith("SyntaxError")) {
+                throw JsFailures.bodySyntax(e, script);
+            }
+            checker.close(true);
+            checker = null;
+            throw new CompileException(0, 0, "cannot parse the script: " + e.getMessage());
+        }
+    }
+
+    /** A context that can reach nothing but JavaScript's own built-ins. */
+    Context newContext(boolean allowEval) {
+        Context.Builder b =
+                Context.newBuilder("js")
+                        .engine(engine)
+                        .allowHostAccess(HostAccess.NONE)
+                        // No allowHostClassLookup at all: even a deny-all predicate adds a `Java`
+                        // global (whose lookups then fail); the default has none.
+                        .allowHostClassLoading(false)
+                        .allowIO(IOAccess.NONE)
+                        .allowCreateThread(false)
+                        .allowCreateProcess(false)
+                        .allowNativeAccess(false)
+                        .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                        .allowPolyglotAccess(PolyglotAccess.NONE)
+                        .allowInnerContextOptions(false)
+                        .allowValueSharing(false);
+        if (allowEval) {
+            b.option("js.allow-eval", "true");
+        }
+        return b.build();
+    }
+
+    /** Cancels invocation {@code token} of {@code runner} off the watchdog thread. */
+    void cancelLater(JsRunner runner, long token) {
+        CANCELLER.execute(
+                () -> {
+                    if (runner.cancel(token)) {
+                        try {
+                            runner.script().addSpare(runner.generation);
+                        } catch (RuntimeException e) {
+                            LOG.debug("no spare context after a cancel: {}", e.toString());
+                        }
+                    }
+                });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (checker != null) {
+            checker.close(true);
+            checker = null;
+        }
+        engine.close(true);
+    }
+
+    /** Engine messages go to the application's log, never to stdout. */
+    private static final class Slf4jHandler extends Handler {
+        private static final Logger GRAAL = LoggerFactory.getLogger("io.rulecast.runtime.js.graal");
+
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                GRAAL.warn("{}: {}", r.getLoggerName(), r.getMessage());
+            } else {
+                GRAAL.debug("{}: {}", r.getLoggerName(), r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 }

@@ -1,0 +1,329 @@
+package io.rulecast.runtime.js;
+
+import io.rulecast.runtime.FailureReason;
+import io.rulecast.runtime.RuleContext;
+import io.rulecast.runtime.ScriptFailure;
+import java.util.Map;
+import java.util.function.Function;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * {@code ctx} as a script sees it, and the {@code console} that logs through it. One instance per
+ * polyglot context, made once: each member delegates to the {@link RuleContext} of the invocation
+ * running at the time, so nothing is allocated per event and a {@code ctx} kept in a global still
+ * only ever reaches the current invocation.
+ *
+ * <p>A failure raised by a ctx call (a bad argument, the output limit, a sandbox refusal) is also
+ * recorded on the runner: catching it in the script does not make the invocation succeed.
+ */
+final class JsCtx implements ProxyObject {
+    private static final String[] KEYS = {
+        "upsert", "delete", "alert", "metric", "dim", "state", "config", "log"
+    };
+
+    private final JsRunner runner;
+    private final ProxyExecutable upsert;
+    private final ProxyExecutable delete;
+    private final ProxyExecutable alert;
+    private final ProxyExecutable metric;
+    private final ProxyExecutable dim;
+    private final ProxyExecutable log;
+    private final ProxyObject state;
+    private final ProxyObject console;
+
+    JsCtx(JsRunner runner) {
+        this.runner = runner;
+        this.upsert =
+                guarded(
+                        a -> {
+                            rule().upsert(
+                                            text(a, 0, "ctx.upsert table"),
+                                            map(a, 1, "ctx.upsert row"));
+                            return null;
+                        });
+        this.delete =
+                guarded(
+                        a -> {
+                            rule().delete(
+                                            text(a, 0, "ctx.delete table"),
+                                            map(a, 1, "ctx.delete key"));
+                            return null;
+                        });
+        this.alert =
+                guarded(
+                        a -> {
+                            rule().alert(
+                                            text(a, 0, "ctx.alert level"),
+                                            text(a, 1, "ctx.alert message"),
+                                            map(a, 2, "ctx.alert fields"));
+                            return null;
+                        });
+        this.metric =
+                guarded(
+                        a -> {
+                            rule().metric(
+                                            text(a, 0, "ctx.metric name"),
+                                            number(a, 1, "ctx.metric value"),
+                                            map(a, 2, "ctx.metric tags"));
+                            return null;
+                        });
+        this.dim =
+                guarded(
+                        a ->
+                                JsValues.toJs(
+                                        rule().dim(
+                                                        text(a, 0, "ctx.dim name"),
+                                                        JsValues.toJava(
+                                                                arg(a, 1),
+                                                                FailureReason.SCRIPT_ERROR,
+                                                                "ctx.dim key")),
+                                        "a ctx.dim row"));
+        this.log =
+                guarded(
+                        a -> {
+                            rule().log(joined(a));
+                            return null;
+                        });
+        this.state = new StateObject();
+        ProxyExecutable consoleLog = log;
+        this.console =
+                new Members(
+                        new String[] {"log", "info", "warn", "error", "debug"},
+                        k -> consoleLog,
+                        "console");
+    }
+
+    /** The {@code console} global: every method writes to {@code ctx.log}. */
+    ProxyObject console() {
+        return console;
+    }
+
+    @Override
+    public Object getMember(String key) {
+        switch (key) {
+            case "upsert":
+                return upsert;
+            case "delete":
+                return delete;
+            case "alert":
+                return alert;
+            case "metric":
+                return metric;
+            case "dim":
+                return dim;
+            case "log":
+                return log;
+            case "state":
+                return state;
+            case "config":
+                return new JsValues.ReadOnlyMap(rule().getConfig(), "ctx.config");
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public Object getMemberKeys() {
+        return ProxyArray.fromArray((Object[]) KEYS.clone());
+    }
+
+    @Override
+    public boolean hasMember(String key) {
+        for (String k : KEYS) {
+            if (k.equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void putMember(String key, Value value) {
+        throw readOnly("ctx");
+    }
+
+    @Override
+    public boolean removeMember(String key) {
+        throw readOnly("ctx");
+    }
+
+    @Override
+    public String toString() {
+        return "[object ctx]";
+    }
+
+    private RuleContext rule() {
+        return runner.rule();
+    }
+
+    private ProxyExecutable guarded(ProxyExecutable call) {
+        return args -> {
+            try {
+                return call.execute(args);
+            } catch (PolyglotException e) {
+                throw e; // script code (a getter, a proxy trap) threw while its value was read
+            } catch (RuntimeException e) {
+                throw runner.fail(e);
+            }
+        };
+    }
+
+    private static ScriptFailure readOnly(String what) {
+        return new ScriptFailure(FailureReason.SCRIPT_ERROR, what + " is read-only");
+    }
+
+    private static Value arg(Value[] a, int i) {
+        return i < a.length ? a[i] : null;
+    }
+
+    private static String text(Value[] a, int i, String what) {
+        Value v = arg(a, i);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isString()) {
+            return v.asString();
+        }
+        if (v.isNumber() || v.isBoolean()) {
+            return String.valueOf(JsValues.toJava(v, FailureReason.SCRIPT_ERROR, what));
+        }
+        throw new ScriptFailure(FailureReason.SCRIPT_ERROR, what + " must be a string");
+    }
+
+    private static Map<?, ?> map(Value[] a, int i, String what) {
+        Value v = arg(a, i);
+        if (v == null) {
+            return null;
+        }
+        Object o = JsValues.toJava(v, FailureReason.SCRIPT_ERROR, what);
+        if (o != null && !(o instanceof Map)) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR, what + " must be an object, e.g. {id: 1}");
+        }
+        return (Map<?, ?>) o;
+    }
+
+    private static Number number(Value[] a, int i, String what) {
+        Value v = arg(a, i);
+        if (v == null || !v.isNumber()) {
+            throw new ScriptFailure(FailureReason.SCRIPT_ERROR, what + " must be a number");
+        }
+        return (Number) JsValues.toJava(v, FailureReason.SCRIPT_ERROR, what);
+    }
+
+    /** What console.log prints: its arguments, objects in JavaScript notation. */
+    private static String joined(Value[] a) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < a.length; i++) {
+            if (i > 0) {
+                b.append(' ');
+            }
+            b.append(a[i].isString() ? a[i].asString() : a[i].toString());
+        }
+        return b.toString();
+    }
+
+    /** {@code ctx.state}: get, put and incr on the current event's key. */
+    private final class StateObject extends Members {
+        StateObject() {
+            super(new String[] {"get", "put", "incr"}, null, "ctx.state");
+        }
+
+        private final ProxyExecutable get =
+                guarded(
+                        a ->
+                                JsValues.toJs(
+                                        rule().getState().get(text(a, 0, "ctx.state name")),
+                                        "a ctx.state value"));
+        private final ProxyExecutable put =
+                guarded(
+                        a -> {
+                            rule().getState()
+                                    .put(
+                                            text(a, 0, "ctx.state name"),
+                                            JsValues.toJava(
+                                                    a.length > 1 ? a[1] : null,
+                                                    FailureReason.SCRIPT_ERROR,
+                                                    "ctx.state value"));
+                            return null;
+                        });
+        private final ProxyExecutable incr =
+                guarded(
+                        a -> {
+                            Value by = arg(a, 1);
+                            Number n =
+                                    by == null || by.isNull()
+                                            ? 1
+                                            : number(a, 1, "ctx.state.incr amount");
+                            return JsValues.toJs(
+                                    rule().getState().incr(text(a, 0, "ctx.state name"), n),
+                                    "a ctx.state value");
+                        });
+
+        @Override
+        public Object getMember(String key) {
+            switch (key) {
+                case "get":
+                    return get;
+                case "put":
+                    return put;
+                case "incr":
+                    return incr;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /** A fixed, read-only set of members. */
+    private static class Members implements ProxyObject {
+        private final String[] keys;
+        private final Function<String, Object> lookup;
+        private final String label;
+
+        Members(String[] keys, Function<String, Object> lookup, String label) {
+            this.keys = keys;
+            this.lookup = lookup;
+            this.label = label;
+        }
+
+        @Override
+        public Object getMember(String key) {
+            return hasMember(key) ? lookup.apply(key) : null;
+        }
+
+        @Override
+        public Object getMemberKeys() {
+            return ProxyArray.fromArray((Object[]) keys.clone());
+        }
+
+        @Override
+        public boolean hasMember(String key) {
+            for (String k : keys) {
+                if (k.equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void putMember(String key, Value value) {
+            throw readOnly(label);
+        }
+
+        @Override
+        public boolean removeMember(String key) {
+            throw readOnly(label);
+        }
+
+        @Override
+        public String toString() {
+            return "[object " + label + "]";
+        }
+    }
+}
