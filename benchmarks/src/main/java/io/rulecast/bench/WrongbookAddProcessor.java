@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The seed's design: the wrongbook_add logic as a compiled Java processor class (what a team
- * ships a jar for today). Produces the same emissions as the benchmark's Groovy and JS rules.
+ * The seed's design: the wrongbook_add logic as a compiled Java processor class (what a team ships
+ * a jar for today). Produces the same emissions as the benchmark's Groovy and JS rules.
  */
 public final class WrongbookAddProcessor {
     private final DimensionLookup dims;

@@ -4,6 +4,7 @@ import io.rulecast.event.BusinessEvent;
 import io.rulecast.runtime.spi.CompiledScript;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A routing row ready to run: its definition, its compiled script (shared by every rule of the same
@@ -15,6 +16,7 @@ public final class CompiledRule {
     private final Map<String, Object> config;
     private final String outputTable;
     private final RuntimeOptions options;
+    private final AtomicInteger runs;
     private long logWindowStart;
     private int logsInWindow;
 
@@ -22,13 +24,15 @@ public final class CompiledRule {
             RuleDefinition definition,
             CompiledScript script,
             Map<String, Object> config,
-            RuntimeOptions options) {
+            RuntimeOptions options,
+            AtomicInteger runs) {
         this.definition = definition;
         this.script = script;
         this.config = config;
         Object t = config.get("output_table");
         this.outputTable = t == null ? null : t.toString();
         this.options = options;
+        this.runs = runs;
     }
 
     public RuleDefinition definition() {
@@ -65,7 +69,13 @@ public final class CompiledRule {
      */
     public Outcome invoke(Map<String, Object> eventView, StateStore state, DimensionLookup dims) {
         RuleContext ctx = new RuleContext(this, state, dims, options.outputLimit());
-        Guard guard = Guard.arm(options.timeout(), options.memoryLimitBytes());
+        // The first runs of a version link call sites and initialize classes; that one-off cost
+        // must not count against the script, or every new version would fail its first event.
+        boolean cold = runs.get() < COLD_RUNS && runs.getAndIncrement() < COLD_RUNS;
+        Guard guard =
+                cold
+                        ? Guard.arm(coldTimeout(options.timeout()), options.memoryLimitBytes() * 4)
+                        : Guard.arm(options.timeout(), options.memoryLimitBytes());
         Failure failure = null;
         Object returned = null;
         try {
@@ -97,6 +107,18 @@ public final class CompiledRule {
             return Outcome.failed(failure, ctx.logs(), nanos);
         }
         return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
+    }
+
+    static final int COLD_RUNS = 3;
+
+    /**
+     * The time budget of a version's first runs: five times the timeout, at least a second. A
+     * script that loops forever is still stopped, a little later.
+     */
+    static java.time.Duration coldTimeout(java.time.Duration timeout) {
+        java.time.Duration five = timeout.multipliedBy(5);
+        java.time.Duration floor = java.time.Duration.ofSeconds(1);
+        return five.compareTo(floor) > 0 ? five : floor;
     }
 
     private void addReturned(Object returned, RuleContext ctx) {

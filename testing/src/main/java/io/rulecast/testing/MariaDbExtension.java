@@ -95,14 +95,19 @@ public final class MariaDbExtension implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        String name = databaseNameFor(context.getRequiredTestClass().getSimpleName());
+        database = createDatabase(context.getRequiredTestClass().getSimpleName());
+    }
+
+    /** Creates a uniquely named database for the test class; returns its name. */
+    String createDatabase(String testClass) {
+        String name = databaseNameFor(testClass);
         try (Connection c = DriverManager.getConnection(serverUrl(), user, password);
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
         } catch (SQLException e) {
             throw new IllegalStateException(describeConnectFailure(e));
         }
-        database = name;
+        return name;
     }
 
     @Override

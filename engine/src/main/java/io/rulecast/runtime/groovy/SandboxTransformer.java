@@ -1,7 +1,6 @@
 package io.rulecast.runtime.groovy;
 
 import static org.codehaus.groovy.ast.tools.GeneralUtils.args;
-import static org.codehaus.groovy.ast.tools.GeneralUtils.callX;
 import static org.codehaus.groovy.ast.tools.GeneralUtils.constX;
 import static org.codehaus.groovy.ast.tools.GeneralUtils.stmt;
 
@@ -63,6 +62,40 @@ import org.codehaus.groovy.syntax.Types;
 final class SandboxTransformer extends CompilationCustomizer {
     static final ClassNode SANDBOX = ClassHelper.make(Sandbox.class);
 
+    private static final ClassNode RULE_SCRIPT = ClassHelper.make(RuleScript.class);
+
+    /**
+     * A call of a {@code Sandbox} method compiled as a direct {@code invokestatic}: Groovy's
+     * dynamic call sites guard on argument classes, and sandbox arguments change class from call to
+     * call (a value or null, a map or a list), which would re-link the site again and again.
+     */
+    static MethodCallExpression callX(ClassNode owner, String name, Expression arguments) {
+        ArgumentListExpression list =
+                arguments instanceof ArgumentListExpression a
+                        ? a
+                        : new ArgumentListExpression(
+                                ((TupleExpression) arguments).getExpressions());
+        MethodCallExpression call =
+                new MethodCallExpression(new ClassExpression(owner), name, list);
+        call.setImplicitThis(false);
+        call.setMethodTarget(method(owner, name, list.getExpressions().size()));
+        return call;
+    }
+
+    static MethodCallExpression callX(ClassNode owner, String name) {
+        return callX(owner, name, new ArgumentListExpression());
+    }
+
+    private static MethodNode method(ClassNode owner, String name, int arity) {
+        for (MethodNode m : owner.getMethods(name)) {
+            if (m.getParameters().length == arity && m.isPublic()) {
+                return m;
+            }
+        }
+        throw new IllegalStateException(
+                "no " + owner.getName() + "." + name + " with " + arity + " arguments");
+    }
+
     private static final Map<Integer, String> COMPOUND_OPERATORS =
             Map.ofEntries(
                     Map.entry(Types.PLUS_EQUAL, "plus"),
@@ -121,6 +154,8 @@ final class SandboxTransformer extends CompilationCustomizer {
         private final SourceUnit source;
         private final ClassNode scriptClass;
         private final Set<String> userMethods;
+        private int closureDepth;
+        private boolean inStaticMethod;
 
         Rewriter(SourceUnit source, ClassNode scriptClass, Set<String> userMethods) {
             this.source = source;
@@ -141,6 +176,7 @@ final class SandboxTransformer extends CompilationCustomizer {
                 }
                 m.setCode(withTick(m.getCode()));
             }
+            inStaticMethod = m.isStatic();
             m.getCode().visit(this);
         }
 
@@ -294,11 +330,22 @@ final class SandboxTransformer extends CompilationCustomizer {
                 }
             }
             c.setCode(withTick(c.getCode()));
-            c.getCode().visit(this);
+            closureDepth++;
+            try {
+                c.getCode().visit(this);
+            } finally {
+                closureDepth--;
+            }
             return c;
         }
 
         private Expression methodCall(MethodCallExpression mce) {
+            if (mce.getMethodTarget() != null
+                    && mce.getObjectExpression() instanceof ClassExpression own
+                    && own.getType().equals(SANDBOX)) {
+                return mce; // inserted by this rewriter (tick, checkCaught); rules cannot set
+                // targets
+            }
             String name = mce.getMethodAsString();
             if (name == null) {
                 refuse(mce, "method names computed at run time are not allowed in rules");
@@ -559,6 +606,11 @@ final class SandboxTransformer extends CompilationCustomizer {
                                     "event".equals(name) ? "__rulecastEvent" : "__rulecastCtx",
                                     ArgumentListExpression.EMPTY_ARGUMENTS);
                     call.setImplicitThis(false);
+                    if (closureDepth == 0 && !inStaticMethod) {
+                        // "this" is the rule itself here (in a closure it would be the closure), so
+                        // the accessor can be called directly.
+                        call.setMethodTarget(method(RULE_SCRIPT, call.getMethodAsString(), 0));
+                    }
                     return call;
                 }
                 refuse(

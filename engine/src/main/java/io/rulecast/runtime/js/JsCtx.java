@@ -39,6 +39,7 @@ final class JsCtx implements ProxyObject {
         this.runner = runner;
         this.upsert =
                 guarded(
+                        "ctx.upsert",
                         a -> {
                             rule().upsert(
                                             text(a, 0, "ctx.upsert table"),
@@ -47,6 +48,7 @@ final class JsCtx implements ProxyObject {
                         });
         this.delete =
                 guarded(
+                        "ctx.delete",
                         a -> {
                             rule().delete(
                                             text(a, 0, "ctx.delete table"),
@@ -55,6 +57,7 @@ final class JsCtx implements ProxyObject {
                         });
         this.alert =
                 guarded(
+                        "ctx.alert",
                         a -> {
                             rule().alert(
                                             text(a, 0, "ctx.alert level"),
@@ -64,6 +67,7 @@ final class JsCtx implements ProxyObject {
                         });
         this.metric =
                 guarded(
+                        "ctx.metric",
                         a -> {
                             rule().metric(
                                             text(a, 0, "ctx.metric name"),
@@ -73,6 +77,7 @@ final class JsCtx implements ProxyObject {
                         });
         this.dim =
                 guarded(
+                        "ctx.dim",
                         a ->
                                 JsValues.toJs(
                                         rule().dim(
@@ -84,6 +89,7 @@ final class JsCtx implements ProxyObject {
                                         "a ctx.dim row"));
         this.log =
                 guarded(
+                        "ctx.log",
                         a -> {
                             rule().log(joined(a));
                             return null;
@@ -160,8 +166,27 @@ final class JsCtx implements ProxyObject {
         return runner.rule();
     }
 
-    private ProxyExecutable guarded(ProxyExecutable call) {
-        return args -> {
+    private ProxyExecutable guarded(String name, ProxyExecutable call) {
+        return new Fn(name, runner, call);
+    }
+
+    /**
+     * A ctx function. Named, so that error messages about it (GraalJS prints the receiver) show
+     * {@code ctx.upsert}, not a Java class.
+     */
+    private static final class Fn implements ProxyExecutable {
+        private final String name;
+        private final JsRunner runner;
+        private final ProxyExecutable call;
+
+        Fn(String name, JsRunner runner, ProxyExecutable call) {
+            this.name = name;
+            this.runner = runner;
+            this.call = call;
+        }
+
+        @Override
+        public Object execute(Value... args) {
             try {
                 return call.execute(args);
             } catch (PolyglotException e) {
@@ -169,7 +194,12 @@ final class JsCtx implements ProxyObject {
             } catch (RuntimeException e) {
                 throw runner.fail(e);
             }
-        };
+        }
+
+        @Override
+        public String toString() {
+            return "function " + name + "() { [native code] }";
+        }
     }
 
     private static ScriptFailure readOnly(String what) {
@@ -235,12 +265,14 @@ final class JsCtx implements ProxyObject {
 
         private final ProxyExecutable get =
                 guarded(
+                        "ctx.state.get",
                         a ->
                                 JsValues.toJs(
                                         rule().getState().get(text(a, 0, "ctx.state name")),
                                         "a ctx.state value"));
         private final ProxyExecutable put =
                 guarded(
+                        "ctx.state.put",
                         a -> {
                             rule().getState()
                                     .put(
@@ -253,6 +285,7 @@ final class JsCtx implements ProxyObject {
                         });
         private final ProxyExecutable incr =
                 guarded(
+                        "ctx.state.incr",
                         a -> {
                             Value by = arg(a, 1);
                             Number n =

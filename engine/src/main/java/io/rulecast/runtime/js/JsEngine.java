@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * repeat} only stops for a cancel); single huge strings and buffers are refused outright.
  *
  * <p>All contexts share one {@link Engine}, so a body is parsed once however many threads run it.
+ * Each compiled version keeps a small pool of contexts (one per thread running it at a time), so
+ * one rule's globals and prototypes never reach another. A new engine first runs a rule of its own
+ * for up to 2 s (system property {@value #WARMUP_PROPERTY}): interpreted GraalJS is slow on its
+ * first events, and without the warm-up the first event of the first rule would exceed the default
+ * time budget.
  */
 public final class JsEngine implements ScriptEngine {
     /** The wrapper's first line; the user's line 1 is the source's line 2. */
@@ -72,10 +77,12 @@ public final class JsEngine implements ScriptEngine {
                     });
 
     private final Engine engine;
+    private final int outputLimit;
     private Context checker;
     private Value checkBody;
 
     public JsEngine(RuntimeOptions options) {
+        this.outputLimit = options.outputLimit();
         long limit = Math.max(1 << 20, Math.min(options.memoryLimitBytes(), 1L << 30));
         this.engine =
                 Engine.newBuilder("js")
@@ -113,6 +120,9 @@ public final class JsEngine implements ScriptEngine {
                         "JavaScript engine warmed up: {} rounds in {} ms",
                         rounds,
                         (System.nanoTime() - start) / 1_000_000);
+            } catch (RuntimeException e) {
+                // Only the first events get slower; rules still compile and run.
+                LOG.warn("JavaScript engine warm-up failed: {}", e.toString());
             }
         }
     }
@@ -142,8 +152,8 @@ public final class JsEngine implements ScriptEngine {
     /**
      * Parses the body on its own, as the Function constructor does, in a context kept for that:
      * this finds syntax errors with positions relative to the body, and refuses a body that closes
-     * the wrapper early to run code outside the function ({@code }); evil(); (function(){ }).
-     * Nothing of the body runs.
+     * the wrapper's function early to run code of its own when the wrapper is evaluated. Nothing of
+     * the body runs.
      */
     private synchronized void checkBody(String script) throws CompileException {
         if (checker == null) {
@@ -163,6 +173,10 @@ public final class JsEngine implements ScriptEngine {
             checker = null;
             throw new CompileException(0, 0, "cannot parse the script: " + e.getMessage());
         }
+    }
+
+    int outputLimit() {
+        return outputLimit;
     }
 
     /** A context that can reach nothing but JavaScript's own built-ins. */
@@ -208,7 +222,11 @@ public final class JsEngine implements ScriptEngine {
             checker.close(true);
             checker = null;
         }
-        engine.close(true);
+        try {
+            engine.close(true);
+        } catch (IllegalStateException e) {
+            LOG.debug("JavaScript engine already closed: {}", e.toString());
+        }
     }
 
     /** Engine messages go to the application's log, never to stdout. */

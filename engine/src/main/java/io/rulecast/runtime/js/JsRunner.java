@@ -3,6 +3,7 @@ package io.rulecast.runtime.js;
 import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.RuleContext;
+import io.rulecast.runtime.ScriptFailure;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
@@ -69,6 +70,17 @@ final class JsRunner {
             Value out = function.execute(new JsValues.ReadOnlyMap(event, "event"), ctx);
             if (failure != null) {
                 throw failure;
+            }
+            int limit = script.engine().outputLimit();
+            if (out.hasArrayElements() && out.getArraySize() > limit) {
+                // It would fail at the runtime's count anyway; do not convert a million rows first.
+                throw new ScriptFailure(
+                        FailureReason.OUTPUT_LIMIT,
+                        "returned "
+                                + out.getArraySize()
+                                + " rows, more than "
+                                + limit
+                                + " (script.output.limit)");
             }
             // Still inside the guarded window: getters and proxies run script code.
             return JsValues.toJava(out, FailureReason.BAD_RETURN, "the returned value");

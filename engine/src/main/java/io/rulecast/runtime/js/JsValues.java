@@ -47,7 +47,7 @@ final class JsValues {
     }
 
     private static Object convert(Value v, FailureReason reason, String what, int depth) {
-        if (v.isNull()) {
+        if (v == null || v.isNull()) { // null: an argument the script left out
             return null;
         }
         if (v.isString()) {

@@ -227,6 +227,8 @@ class JsEngineTest {
         assertEquals(3, r.get("l"));
         assertNull(r.get("none"));
         fails(FailureReason.SCRIPT_ERROR, "ctx.dim('nope', 1);");
+        h.dims.put("open", new java.util.HashMap<>());
+        assertNull(row(ok("return {q: ctx.dim('open')};"), 0).get("q"), "a missing key is null");
         fails(FailureReason.SCRIPT_ERROR, "ctx.dim('question', 'q-7').level = 4;");
     }
 
