@@ -10,6 +10,7 @@ import io.rulecast.cli.commands.ProduceCommand;
 import io.rulecast.cli.commands.PushCommand;
 import io.rulecast.cli.commands.ReplayCommand;
 import io.rulecast.cli.commands.RollbackCommand;
+import io.rulecast.cli.commands.RunCommand;
 import io.rulecast.cli.commands.ShowCommand;
 import io.rulecast.cli.commands.ValidateCommand;
 import java.util.concurrent.Callable;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
             DisableCommand.class,
             ReplayCommand.class,
             ProduceCommand.class,
+            RunCommand.class,
             AutoComplete.GenerateCompletion.class
         },
         footer = {

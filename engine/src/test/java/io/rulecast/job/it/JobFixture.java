@@ -76,6 +76,8 @@ final class JobFixture implements AutoCloseable {
         settings.put("parallelism", "2");
         settings.put("checkpoint.interval", "2 s");
         settings.put("sink.flush.interval", "100 ms");
+        // This machine is shared by several builds; a 100 ms bound would make tests flaky.
+        settings.put("script.timeout", "1 s");
     }
 
     JobFixture set(String key, String value) {
@@ -162,11 +164,20 @@ final class JobFixture implements AutoCloseable {
     }
 
     static String event(String eventId, String domain, String type, Map<String, Object> payload) {
+        return event(eventId, domain, type, System.currentTimeMillis(), payload);
+    }
+
+    static String event(
+            String eventId,
+            String domain,
+            String type,
+            long timestamp,
+            Map<String, Object> payload) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("eventId", eventId);
         e.put("domain", domain);
         e.put("type", type);
-        e.put("timestamp", System.currentTimeMillis());
+        e.put("timestamp", timestamp);
         e.put("payload", payload);
         return Json.write(e);
     }

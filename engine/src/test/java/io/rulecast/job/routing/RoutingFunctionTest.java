@@ -59,4 +59,191 @@ class RoutingFunctionTest {
             assertEquals(List.of(), h.messages(), "counted only, by default");
         }
     }
+
+    @Test
+    void rulesOfAnEventTypeRunInPriorityOrder() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            h.rule(row(1, "order", "low", "ctx.metric('low', 1, [:]); null", 1));
+            h.rule(row(2, "order", "high", "ctx.metric('high', 1, [:]); null", 9));
+            h.rule(row(3, "other", "main", "ctx.metric('other', 1, [:]); null", 5));
+            h.event("k", "e-1", "shop", "order", Map.of());
+            List<String> names = new java.util.ArrayList<>();
+            for (OutputMessage m : onTopic(h.messages(), "metrics")) {
+                names.add((String) json(m).get("name"));
+                assertEquals("e-1", json(m).get("eventId"));
+            }
+            assertEquals(List.of("high", "low"), names);
+        }
+    }
+
+    @Test
+    void aScriptFailureDeadLettersTheEventForThatRuleOnly() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            RoutingRow failing =
+                    row(
+                            1,
+                            "order",
+                            "a",
+                            "def x = 100 / event.payload.parts\nctx.metric('a', x, [:]); null",
+                            2);
+            h.rule(failing);
+            h.rule(row(2, "order", "b", "ctx.metric('b', 1, [:]); null", 1));
+            h.event("k", "e-1", "shop", "order", Map.of("parts", 0));
+            List<OutputMessage> out = h.messages();
+            List<OutputMessage> dlq = onTopic(out, "dlq");
+            assertEquals(1, dlq.size());
+            assertEquals("SCRIPT_ERROR", reason(dlq.get(0)));
+            assertEquals("shop/order/a", dlq.get(0).headers().get(Messages.HEADER_RULE));
+            assertEquals(failing.version(), dlq.get(0).headers().get(Messages.HEADER_VERSION));
+            assertEquals(List.of("b"), onTopic(out, "metrics").stream().map(m -> name(m)).toList());
+
+            h.event("k", "e-2", "shop", "order", Map.of("parts", 4));
+            out = h.messages();
+            assertEquals(List.of(), onTopic(out, "dlq"));
+            Map<String, Object> a = json(onTopic(out, "metrics").get(0));
+            assertEquals(25, ((Number) a.get("value")).intValue());
+        }
+    }
+
+    @Test
+    void aNewVersionReplacesTheRunningOneButABadOneDoesNot() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            RoutingRow v1 = row(1, "order", "main", "ctx.metric('v', 1, [:]); null", 0);
+            h.rule(v1);
+            RoutingRow v2 = row(1, "order", "main", "ctx.metric('v', 2, [:]); null", 0);
+            h.rule(v2);
+            h.messages();
+            h.rule(row(1, "order", "main", "ctx.metric('v', ", 0));
+            assertEquals(
+                    Messages.RULE_COMPILE_FAILED,
+                    json(onTopic(h.messages(), "alerts").get(0)).get("code"));
+            h.event("k", "e-1", "shop", "order", Map.of());
+            Map<String, Object> m = json(onTopic(h.messages(), "metrics").get(0));
+            assertEquals(2, ((Number) m.get("value")).intValue());
+            assertEquals(v2.version(), m.get("version"));
+        }
+    }
+
+    @Test
+    void disabledAndDeletedRulesStop() throws Exception {
+        try (RoutingHarness h = new RoutingHarness(true, RoutingResources.none(), null)) {
+            RoutingRow r = row(1, "order", "main", "ctx.metric('v', 1, [:]); null", 0);
+            h.rule(r);
+            h.rule(
+                    new RoutingRow(
+                            1, "shop", "order", "main", "groovy", r.script(), null, false, 0, 2));
+            h.event("k", "e-1", "shop", "order", Map.of());
+            assertEquals(Messages.NO_RULE, reason(onTopic(h.messages(), "dlq").get(0)));
+            h.rule(r);
+            h.event("k", "e-2", "shop", "order", Map.of());
+            assertEquals(1, onTopic(h.messages(), "metrics").size());
+            h.delete(r);
+            h.event("k", "e-3", "shop", "order", Map.of());
+            assertEquals(Messages.NO_RULE, reason(onTopic(h.messages(), "dlq").get(0)));
+        }
+    }
+
+    @Test
+    void theBreakerOpensAlertsDeadLettersAndANewVersionResetsIt() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            // RoutingHarness.BREAKER: opens at 3 failures, cools down for an hour.
+            h.rule(row(1, "order", "main", "throw new RuntimeException('always')", 0));
+            for (int i = 0; i < 5; i++) {
+                h.event("k", "e-" + i, "shop", "order", Map.of());
+            }
+            List<OutputMessage> out = h.messages();
+            List<String> reasons =
+                    onTopic(out, "dlq").stream().map(RoutingHarness::reason).toList();
+            assertEquals(
+                    List.of(
+                            "SCRIPT_ERROR",
+                            "SCRIPT_ERROR",
+                            "SCRIPT_ERROR",
+                            "CIRCUIT_OPEN",
+                            "CIRCUIT_OPEN"),
+                    reasons);
+            List<OutputMessage> alerts = onTopic(out, "alerts");
+            assertEquals(1, alerts.size());
+            assertEquals(Messages.CIRCUIT_OPEN, json(alerts.get(0)).get("code"));
+            assertEquals("shop/order/main", json(alerts.get(0)).get("rule"));
+
+            h.rule(row(1, "order", "main", "ctx.metric('fixed', 1, [:]); null", 0));
+            h.event("k", "e-9", "shop", "order", Map.of());
+            out = h.messages();
+            assertEquals(List.of(), onTopic(out, "dlq"));
+            assertEquals("fixed", name(onTopic(out, "metrics").get(0)));
+        }
+    }
+
+    @Test
+    void writesToTablesOffTheAllowListFailTheInvocation() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            h.rule(
+                    row(
+                            1,
+                            "order",
+                            "main",
+                            "ctx.metric('before', 1, [:])\n[id: 1]",
+                            "{\"output_table\":\"secret\"}",
+                            0));
+            h.event("k", "e-1", "shop", "order", Map.of());
+            List<OutputMessage> out = h.messages();
+            assertEquals(List.of(), h.writes());
+            assertEquals(List.of(), onTopic(out, "metrics"), "all or nothing");
+            OutputMessage dead = onTopic(out, "dlq").get(0);
+            assertEquals(Messages.BAD_OUTPUT, reason(dead));
+            assertTrue(dead.headers().get(Messages.HEADER_MESSAGE).contains("secret"));
+        }
+    }
+
+    @Test
+    void stateIsKeptPerKeyAndAFailedInvocationLeavesItUntouched() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            h.rule(
+                    row(
+                            1,
+                            "order",
+                            "main",
+                            "def n = ctx.state.incr('n', 1)\n"
+                                    + "if (event.payload.fail) throw new RuntimeException('x')\n"
+                                    + "ctx.metric('n', n, [:]); null",
+                            0));
+            h.event("a", "e-1", "shop", "order", Map.of());
+            h.event("a", "e-2", "shop", "order", Map.of("fail", true));
+            h.event("a", "e-3", "shop", "order", Map.of());
+            h.event("b", "e-4", "shop", "order", Map.of());
+            List<Integer> values =
+                    onTopic(h.messages(), "metrics").stream()
+                            .map(m -> ((Number) jsonOf(m).get("value")).intValue())
+                            .toList();
+            assertEquals(List.of(1, 2, 1), values);
+        }
+    }
+
+    @Test
+    void aRestoredInstanceRunsTheRulesOfItsCheckpoint() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        RoutingRow r = row(1, "order", "main", "ctx.metric('v', 1, [:]); null", 0);
+        try (RoutingHarness h = new RoutingHarness()) {
+            h.rule(r);
+            snapshot = h.snapshot();
+        }
+        try (RoutingHarness h = new RoutingHarness(false, RoutingResources.none(), snapshot)) {
+            h.event("k", "e-1", "shop", "order", Map.of());
+            Map<String, Object> m = json(onTopic(h.messages(), "metrics").get(0));
+            assertEquals(r.version(), m.get("version"));
+        }
+    }
+
+    private static String name(OutputMessage m) {
+        return (String) jsonOf(m).get("name");
+    }
+
+    private static Map<String, Object> jsonOf(OutputMessage m) {
+        try {
+            return json(m);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }

@@ -1,0 +1,188 @@
+package io.rulecast.cli.commands;
+
+import io.rulecast.cli.CliException;
+import io.rulecast.cli.ConnectionOptions;
+import io.rulecast.cli.Inputs;
+import io.rulecast.cli.db.Database;
+import io.rulecast.job.ConfigException;
+import io.rulecast.job.RulecastConfig;
+import io.rulecast.job.RulecastJob;
+import io.rulecast.job.RulecastOptions;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.core.execution.JobClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code rulecast run}: the Rulecast job in an embedded Flink MiniCluster, configured like {@code
+ * flink run} (a properties file, then {@code --key value} overrides), until Ctrl-C.
+ */
+@Command(
+        name = "run",
+        description = {
+            "Run the Rulecast job in an embedded Flink MiniCluster against the configured Kafka and"
+                    + " MySQL, until Ctrl-C.",
+            "Settings come from --config FILE (the job's properties), then --KEY VALUE arguments"
+                    + " (e.g. --kafka.bootstrap.servers 127.0.0.1:9092). rules.jdbc.* default to"
+                    + " --jdbc-url/--user/--password."
+        })
+public final class RunCommand extends BaseCommand {
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            converter = Inputs.ExistingFile.class,
+            description = "Job properties file (SPEC.md \"Job configuration\").")
+    Path config;
+
+    @Option(
+            names = "--stop-after",
+            paramLabel = "SECONDS",
+            description = "Cancel the job after this long (default: run until Ctrl-C).")
+    Long stopAfterSeconds;
+
+    @Mixin ConnectionOptions connection;
+
+    @Unmatched List<String> settings;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = parseSettings();
+        Properties file = readConfig();
+        String rulesUrl = RulecastOptions.RULES_JDBC_URL.key();
+        if (!overrides.containsKey(rulesUrl) && file.getProperty(rulesUrl) == null) {
+            overrides.put(rulesUrl, connection.database().url());
+            overrides.putIfAbsent(
+                    RulecastOptions.RULES_JDBC_USER.key(), connection.database().user());
+            overrides.putIfAbsent(
+                    RulecastOptions.RULES_JDBC_PASSWORD.key(), connection.database().password());
+        }
+        String bootstrap = System.getenv("RULECAST_BOOTSTRAP_SERVERS");
+        String bootstrapKey = RulecastOptions.KAFKA_BOOTSTRAP_SERVERS.key();
+        if (bootstrap != null
+                && !overrides.containsKey(bootstrapKey)
+                && file.getProperty(bootstrapKey) == null) {
+            overrides.put(bootstrapKey, bootstrap);
+        }
+        RulecastJob job;
+        try {
+            RulecastConfig cfg = RulecastConfig.load(config, overrides, System.getenv());
+            // The CLI's own check explains an unreachable rules database in one line.
+            Database rules =
+                    new Database(
+                            cfg.get(RulecastOptions.RULES_JDBC_URL),
+                            cfg.get(RulecastOptions.RULES_JDBC_USER),
+                            cfg.get(RulecastOptions.RULES_JDBC_PASSWORD));
+            try (Connection c = rules.connect()) {
+                c.isValid(2);
+            }
+            job = RulecastJob.fromConfig(cfg);
+        } catch (ConfigException e) {
+            throw CliException.usage(e.getMessage().replaceAll("\\s*\\R\\s*", " "));
+        }
+        JobClient client = job.executeAsync();
+        RulecastConfig cfg = job.config();
+        out().println(
+                        "rulecast job "
+                                + client.getJobID()
+                                + " running in an embedded MiniCluster: events from "
+                                + cfg.get(RulecastOptions.TOPIC_EVENTS)
+                                + " at "
+                                + cfg.get(RulecastOptions.KAFKA_BOOTSTRAP_SERVERS)
+                                + ", rules from "
+                                + cfg.get(RulecastOptions.RULES_JDBC_URL)
+                                + (stopAfterSeconds == null ? " — Ctrl-C to stop" : ""));
+        out().flush();
+        Thread stopper = new Thread(() -> cancel(client), "rulecast-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            if (stopAfterSeconds == null) {
+                client.getJobExecutionResult().get();
+            } else {
+                try {
+                    client.getJobExecutionResult().get(stopAfterSeconds, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    cancel(client);
+                    out().println("stopped after " + stopAfterSeconds + " s");
+                    return 0;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw CliException.unreachable(
+                    "the job failed: " + rootMessage(e) + " (run again with --verbose for details)",
+                    e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it stops the job
+            }
+        }
+        return 0;
+    }
+
+    private static void cancel(JobClient client) {
+        try {
+            client.cancel().get(30, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // already finished, or the cluster is going away with the JVM
+        }
+    }
+
+    /** {@code --key value} and {@code --key=value} pairs, in order. */
+    private Map<String, String> parseSettings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> args = settings == null ? List.of() : settings;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "unexpected argument '" + a + "': settings are --KEY VALUE pairs");
+            }
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                out.put(a.substring(2, eq), a.substring(eq + 1));
+            } else if (i + 1 < args.size()) {
+                out.put(a.substring(2), args.get(++i));
+            } else {
+                throw new ParameterException(spec.commandLine(), "setting " + a + " needs a value");
+            }
+        }
+        return out;
+    }
+
+    private Properties readConfig() {
+        Properties p = new Properties();
+        if (config != null) {
+            try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw CliException.usage("cannot read " + config + ": " + e.getMessage());
+            }
+        }
+        return p;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
+    }
+}
