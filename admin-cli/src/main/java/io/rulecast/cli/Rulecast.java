@@ -1,6 +1,7 @@
 package io.rulecast.cli;
 
 import io.rulecast.cli.commands.DbCommand;
+import io.rulecast.cli.commands.DemoCommand;
 import io.rulecast.cli.commands.DiffCommand;
 import io.rulecast.cli.commands.DisableCommand;
 import io.rulecast.cli.commands.EnableCommand;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             ProduceCommand.class,
             RunCommand.class,
+            DemoCommand.class,
             AutoComplete.GenerateCompletion.class
         },
         footer = {
