@@ -274,7 +274,7 @@ public final class DemoCommand extends BaseCommand {
                     .forEach(this::detail);
 
             if (keepRunning) {
-                keepRunning(job, broker, db, topics);
+                keepRunning(env, job, broker, db, topics);
             }
             out().println();
             out().println(
@@ -886,7 +886,12 @@ public final class DemoCommand extends BaseCommand {
         }
     }
 
-    private void keepRunning(JobClient job, KafkaBroker broker, Db db, Map<String, String> topics)
+    private void keepRunning(
+            DemoEnvironment env,
+            JobClient job,
+            KafkaBroker broker,
+            Db db,
+            Map<String, String> topics)
             throws Exception {
         out().println();
         out().println("Still running — Ctrl-C stops everything:");
@@ -902,6 +907,9 @@ public final class DemoCommand extends BaseCommand {
         try {
             job.getJobExecutionResult().get();
         } catch (java.util.concurrent.ExecutionException e) {
+            if (env.isClosed()) {
+                return; // Ctrl-C: the shutdown hook cancelled the job and is stopping the rest
+            }
             throw CliException.failedCheck("the job stopped: " + firstLine(e.getMessage()));
         }
     }

@@ -41,6 +41,11 @@ public final class DemoEnvironment implements AutoCloseable {
         }
     }
 
+    /** True once the environment is stopping (by {@link #close()} or the shutdown hook). */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     public Path workDir() {
         return workDir;
     }
