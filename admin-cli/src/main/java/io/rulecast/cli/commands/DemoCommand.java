@@ -610,7 +610,9 @@ public final class DemoCommand extends BaseCommand {
         }
         out().println();
         printAlerts(alerts.poll());
-        printDeadLetters(deadLetters.poll(), "on the dead-letter topic");
+        printDeadLetters(
+                deadLetters.poll(),
+                "on the dead-letter topic; the events include broken ones on purpose");
         detail(
                 "Metrics: "
                         + metrics.poll().size()
