@@ -12,7 +12,11 @@ public final class RuleHarness implements AutoCloseable {
     public final Map<String, Map<Object, Map<String, Object>>> dims = new HashMap<>();
 
     public RuleHarness() {
-        this(RuntimeOptions.defaults().withTimeout(Duration.ofMillis(200)));
+        // The runtime warms each engine up; the hostile suites need no extra first-run budget.
+        this(
+                RuntimeOptions.defaults()
+                        .withTimeout(Duration.ofMillis(200))
+                        .withColdStartTimeout(Duration.ofMillis(400)));
     }
 
     public RuleHarness(RuntimeOptions options) {
