@@ -295,4 +295,37 @@ class ValidateReplayITCase {
                 r.toString());
         assertEquals(before, rows());
     }
+
+    @Test
+    void javaScriptRulesValidateAndTheirRunTimeSandboxRefusalsStopAPush() throws IOException {
+        Path syntax = file("syntax.js", "const a = 1;\nconst b = (2 +;\n");
+        CliRun v = CliRun.of("validate", syntax.toString());
+        assertEquals(1, v.exitCode(), v.toString());
+        assertEquals(List.of(syntax + ":2:15: Expected an operand but found ;"), v.errLines());
+
+        // GraalJS has no compile-time view of what a script reaches: the refusal comes when it
+        // runs,
+        // so push --replay is where it is caught before anything is written.
+        Path evil = file("evil.js", "const r = Java.type('java.lang.Runtime');\nreturn null;\n");
+        long before = rows();
+        CliRun p =
+                CliRun.of(
+                        withDb(
+                                "push",
+                                evil.toString(),
+                                "--domain",
+                                "wrongbook",
+                                "--type",
+                                "wrongbook_add",
+                                "--name",
+                                "evil",
+                                "--replay",
+                                sample("events.jsonl")));
+        assertEquals(1, p.exitCode(), p.toString());
+        assertTrue(
+                p.out().contains("\"kind\":\"failure\",\"reason\":\"SANDBOX_VIOLATION\""),
+                p.toString());
+        assertTrue(p.err().contains("nothing written"), p.toString());
+        assertEquals(before, rows());
+    }
 }

@@ -106,6 +106,7 @@ public final class CompiledRule {
         if (failure != null) {
             return Outcome.failed(failure, ctx.logs(), nanos);
         }
+        ctx.getState().commit();
         return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
     }
 

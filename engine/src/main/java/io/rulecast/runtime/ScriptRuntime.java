@@ -103,7 +103,9 @@ public final class ScriptRuntime implements AutoCloseable {
                         case JS -> new JsEngine(options);
                     };
             engines.put(language, engine);
-            warmUp(engine);
+            if (language == Language.GROOVY) {
+                warmUp(engine); // JsEngine warms itself up (JsWarmUp)
+            }
         }
         return engine;
     }

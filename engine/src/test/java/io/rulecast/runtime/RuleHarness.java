@@ -87,18 +87,5 @@ public final class RuleHarness implements AutoCloseable {
         public void put(String name, Object value) {
             values.put(name, value);
         }
-
-        @Override
-        public Number incr(String name, Number by) {
-            Object old = values.get(name);
-            Number n;
-            if (old instanceof Number o && (o instanceof Double || by instanceof Double)) {
-                n = o.doubleValue() + by.doubleValue();
-            } else {
-                n = (old == null ? 0L : ((Number) old).longValue()) + by.longValue();
-            }
-            values.put(name, n);
-            return n;
-        }
     }
 }

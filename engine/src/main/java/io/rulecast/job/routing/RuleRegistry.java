@@ -117,7 +117,6 @@ public final class RuleRegistry {
             } catch (IllegalArgumentException e) {
                 throw new CompileException(0, 0, e.getMessage());
             }
-            EngineWarmup.ensure(definition.language());
             compiled = compiler.compile(definition);
         } catch (CompileException e) {
             return new Applied(Effect.COMPILE_FAILED, row, previous, previous, e);

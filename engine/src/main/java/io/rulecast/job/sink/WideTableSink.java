@@ -31,6 +31,10 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
  * sink.attach(writes, TableWriteKeySelector.resolvePrimaryKeys(catalog));
  * }</pre>
  *
+ * <p>Wide tables need a primary key, and every other column must be nullable or have a default:
+ * MySQL in strict mode checks the would-be inserted row ("Field 'x' doesn't have a default value")
+ * before it finds the duplicate key, even when the row exists and only an update results.
+ *
  * <p>Writer metrics: {@code rowsWritten}, {@code rowsRejected} (failed the {@link TableCatalog}
  * check or refused by the database for their data), {@code batches}, {@code retries}, {@code
  * lastFlushMillis}, and Flink's standard {@code numRecordsSend}/{@code numRecordsSendErrors}.

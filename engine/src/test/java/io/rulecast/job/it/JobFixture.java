@@ -229,11 +229,14 @@ final class JobFixture implements AutoCloseable {
                 try {
                     client.cancel().get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
-                    // already ended (a failed job): the status below tells
+                    // already ended (a failed job): waiting for the result below tells
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!status().isGloballyTerminalState() && System.nanoTime() < deadline) {
-                    sleep(100);
+                try {
+                    // Completes, exceptionally for a cancelled job, once the job has ended (and an
+                    // embedded MiniCluster has shut down).
+                    client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException expected) {
+                    // cancelled
                 }
             }
         } finally {

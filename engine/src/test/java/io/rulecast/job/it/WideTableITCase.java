@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Rules of two event types fill different columns of the same wide-table rows, using a dimension
- * table (ctx.dim) and keyed state (ctx.state) on the way.
+ * Rules of two event types, one in Groovy and one in JavaScript, fill different columns of the same
+ * wide-table rows, using a dimension table (ctx.dim) and keyed state (ctx.state) on the way.
  */
 class WideTableITCase {
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -49,16 +49,17 @@ class WideTableITCase {
                             + " tier: c == null ? 'none' : c.tier]",
                     "{\"output_table\": \"order_wide\"}",
                     0);
+            // The other event type's rule is JavaScript: both engines fill the same rows.
             job.rules.insert(
                     "shop",
                     "order_paid",
                     "main",
-                    "groovy",
-                    "def seen = ctx.state.get('seen') ?: 0\n"
-                            + "ctx.upsert('order_wide', [order_id: event.payload.orderId,"
+                    "js",
+                    "const seen = ctx.state.get('seen') || 0;\n"
+                            + "ctx.upsert('order_wide', {order_id: event.payload.orderId,"
                             + " paid_by: event.payload.method, paid_at: event.timestamp,"
-                            + " seen_before_paid: seen])\n"
-                            + "return null",
+                            + " seen_before_paid: seen});\n"
+                            + "return null;",
                     null,
                     0);
             job.start();

@@ -124,6 +124,17 @@ class TableCatalogCheckTest {
     }
 
     @Test
+    void loadedSchemasTravelWithASerializedCatalog() throws Exception {
+        TableCatalog copy =
+                org.apache.flink.util.InstantiationUtil.clone(catalog, getClass().getClassLoader());
+        assertNull(copy.check(write(Kind.UPSERT, "dwd_wrongbook_wide", "id", 1, "score", 2)));
+        assertEquals(
+                "unknown column 'foo' in dwd_wrongbook_wide",
+                copy.check(write(Kind.UPSERT, "dwd_wrongbook_wide", "id", 1, "foo", 2)));
+        assertEquals(List.of("user", "day"), copy.primaryKey("daily"));
+    }
+
+    @Test
     void primaryKeysResolveForEveryAllowedTableOrFailNamingTheTable() {
         TableCatalog ok =
                 TableCatalog.of(

@@ -164,4 +164,18 @@ class GroovyEngineTest {
         expected.put("n", null);
         assertEquals(expected, ((Emission.Upsert) o2.emissions().get(0)).row());
     }
+
+    @Test
+    void aFailedRunLeavesStateAsItWas() throws Exception {
+        run("ctx.state.incr('n', 1)\nnull");
+        Outcome o =
+                run(
+                        "ctx.state.incr('n', 10)\nctx.state.put('x', 'y')\nthrow new IllegalStateException('no')");
+        assertEquals(FailureReason.SCRIPT_ERROR, o.failure().reason());
+        assertEquals(1L, h.state.get("n"));
+        assertNull(h.state.get("x"));
+        Outcome ok = run("[n: ctx.state.incr('n', 2), before: ctx.state.get('n')]");
+        assertEquals(
+                Map.of("n", 3L, "before", 3L), ((Emission.Upsert) ok.emissions().get(0)).row());
+    }
 }
