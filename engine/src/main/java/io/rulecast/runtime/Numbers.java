@@ -3,18 +3,19 @@ package io.rulecast.runtime;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
-/** Arithmetic on plain-data numbers, as {@code ctx.state.incr} needs it in both languages. */
+/**
+ * Arithmetic of {@code ctx.state.incr}: whole numbers stay whole (Long, widening to BigInteger past
+ * its range), anything with a fraction is added exactly as BigDecimal, so counters never pick up
+ * floating-point drift.
+ */
 public final class Numbers {
     private Numbers() {}
 
-    /**
-     * {@code a + b}: whole numbers stay whole (long, widening to BigInteger on overflow), exact
-     * decimals stay exact, anything else is a double.
-     */
+    /** {@code a + b} as {@code ctx.state.incr} computes it, in both languages. */
     public static Number add(Number a, Number b) {
         if (isWhole(a) && isWhole(b)) {
             if (a instanceof BigInteger || b instanceof BigInteger) {
-                return toBigInteger(a).add(toBigInteger(b));
+                return narrow(big(a).add(big(b)));
             }
             long x = a.longValue();
             long y = b.longValue();
@@ -24,25 +25,14 @@ public final class Numbers {
             }
             return r;
         }
-        if ((a instanceof BigDecimal || isWhole(a)) && (b instanceof BigDecimal || isWhole(b))) {
-            return toBigDecimal(a).add(toBigDecimal(b));
+        BigDecimal sum = decimal(a).add(decimal(b));
+        if (sum.signum() == 0) {
+            return BigDecimal.ZERO;
         }
-        double d = a.doubleValue() + b.doubleValue();
-        if (d == Math.rint(d)
-                && !Double.isInfinite(d)
-                && Math.abs(d) < 1e15
-                && isIntegralDouble(a)
-                && isIntegralDouble(b)) {
-            return (long) d;
-        }
-        return d;
+        return sum;
     }
 
-    private static boolean isIntegralDouble(Number n) {
-        return isWhole(n) || n.doubleValue() == Math.rint(n.doubleValue());
-    }
-
-    static boolean isWhole(Number n) {
+    private static boolean isWhole(Number n) {
         return n instanceof Integer
                 || n instanceof Long
                 || n instanceof Short
@@ -50,16 +40,27 @@ public final class Numbers {
                 || n instanceof BigInteger;
     }
 
-    private static BigInteger toBigInteger(Number n) {
+    private static BigInteger big(Number n) {
         return n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue());
     }
 
-    private static BigDecimal toBigDecimal(Number n) {
+    private static Number narrow(BigInteger b) {
+        return b.bitLength() < 64 ? (Number) b.longValue() : b;
+    }
+
+    private static BigDecimal decimal(Number n) {
         if (n instanceof BigDecimal d) {
             return d;
         }
         if (n instanceof BigInteger b) {
             return new BigDecimal(b);
+        }
+        if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new ArithmeticException("cannot add " + d);
+            }
+            return BigDecimal.valueOf(d);
         }
         return BigDecimal.valueOf(n.longValue());
     }
