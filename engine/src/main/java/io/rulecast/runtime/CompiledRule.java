@@ -74,7 +74,7 @@ public final class CompiledRule {
         boolean cold = runs.get() < COLD_RUNS && runs.getAndIncrement() < COLD_RUNS;
         Guard guard =
                 cold
-                        ? Guard.arm(coldTimeout(options.timeout()), options.memoryLimitBytes() * 4)
+                        ? Guard.arm(options.coldStartTimeout(), options.memoryLimitBytes() * 4)
                         : Guard.arm(options.timeout(), options.memoryLimitBytes());
         Failure failure = null;
         Object returned = null;
@@ -106,20 +106,11 @@ public final class CompiledRule {
         if (failure != null) {
             return Outcome.failed(failure, ctx.logs(), nanos);
         }
+        ctx.getState().commit();
         return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
     }
 
     static final int COLD_RUNS = 3;
-
-    /**
-     * The time budget of a version's first runs: five times the timeout, at least a second. A
-     * script that loops forever is still stopped, a little later.
-     */
-    static java.time.Duration coldTimeout(java.time.Duration timeout) {
-        java.time.Duration five = timeout.multipliedBy(5);
-        java.time.Duration floor = java.time.Duration.ofSeconds(1);
-        return five.compareTo(floor) > 0 ? five : floor;
-    }
 
     private void addReturned(Object returned, RuleContext ctx) {
         if (returned == null) {

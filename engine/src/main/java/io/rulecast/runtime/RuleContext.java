@@ -133,27 +133,63 @@ public final class RuleContext {
 
     /** {@code ctx.state}: get, put and incr on the current key's state. */
     public static final class StateView {
+        private static final Object REMOVED = new Object();
         private final StateStore store;
+        private Map<String, Object> pending;
 
         StateView(StateStore store) {
             this.store = store;
         }
 
         public Object get(String name) {
+            if (pending != null && pending.containsKey(name)) {
+                Object v = pending.get(name);
+                return v == REMOVED ? null : v;
+            }
             return store.get(name);
         }
 
         public void put(String name, Object value) {
-            store.put(name, PlainData.copy(value, FailureReason.SCRIPT_ERROR));
+            Object plain = PlainData.copy(value, FailureReason.SCRIPT_ERROR);
+            pending().put(name, plain == null ? REMOVED : plain);
         }
 
-        /** Adds {@code by} and returns the new value. */
+        /**
+         * Adds {@code by} (1 when omitted) to the number under {@code name} and returns the new
+         * value.
+         */
         public Number incr(String name, Number by) {
-            return store.incr(name, by == null ? 1 : by);
+            Object current = get(name);
+            if (current != null && !(current instanceof Number)) {
+                throw new ScriptFailure(
+                        FailureReason.SCRIPT_ERROR,
+                        "ctx.state.incr('" + name + "'): the state holds a non-number value");
+            }
+            Number next =
+                    Numbers.add(current == null ? 0L : (Number) current, by == null ? 1L : by);
+            pending().put(name, next);
+            return next;
         }
 
         public Number incr(String name) {
             return incr(name, 1);
+        }
+
+        private Map<String, Object> pending() {
+            if (pending == null) {
+                pending = new java.util.LinkedHashMap<>(4);
+            }
+            return pending;
+        }
+
+        /** Writes what the script changed; called only when the whole invocation succeeded. */
+        void commit() {
+            if (pending != null) {
+                for (Map.Entry<String, Object> e : pending.entrySet()) {
+                    store.put(e.getKey(), e.getValue() == REMOVED ? null : e.getValue());
+                }
+                pending = null;
+            }
         }
     }
 }

@@ -2,8 +2,6 @@ package io.rulecast.job.routing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.rulecast.event.Json;
-import io.rulecast.runtime.FailureReason;
-import io.rulecast.runtime.ScriptFailure;
 import io.rulecast.runtime.StateStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,23 +68,6 @@ final class KeyedStateStore implements StateStore {
     @Override
     public void put(String name, Object value) {
         pending.put(name, value == null ? REMOVED : value);
-    }
-
-    @Override
-    public Number incr(String name, Number by) {
-        Object current = get(name);
-        Number next;
-        if (current == null) {
-            next = StateNumbers.add(0L, by);
-        } else if (current instanceof Number n) {
-            next = StateNumbers.add(n, by);
-        } else {
-            throw new ScriptFailure(
-                    FailureReason.SCRIPT_ERROR,
-                    "ctx.state.incr('" + name + "'): the state holds a non-number value");
-        }
-        pending.put(name, next);
-        return next;
     }
 
     private static Object parse(String name, String json) {

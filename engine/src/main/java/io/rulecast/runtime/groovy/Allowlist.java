@@ -220,6 +220,9 @@ final class Allowlist {
                             "shuffled",
                             "multiply"));
 
+    static final Set<String> ARRAY_METHODS =
+            union(COMMON, ITERATION, Set.of("getAt", "putAt", "length", "toList", "toSet"));
+
     static final Set<String> STRING_METHODS =
             union(
                     COMMON,

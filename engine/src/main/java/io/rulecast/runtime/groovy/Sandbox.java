@@ -119,7 +119,7 @@ public final class Sandbox {
                 case "find":
                 case "findAll":
                 case "eachMatch":
-                    return InvokerHelper.invokeMethod(CancellableCharSequence.wrap(s), name, args);
+                    return Regex.apply(s, name, args);
                 default:
                     break;
             }
@@ -498,6 +498,10 @@ public final class Sandbox {
             }
             if (Collection.class.isAssignableFrom(c)) {
                 return new Family(Allowlist.LIST_METHODS, false);
+            }
+            if (c.isArray()) {
+                // split() and friends return arrays; Groovy treats them much like lists.
+                return new Family(Allowlist.ARRAY_METHODS, false);
             }
             if (CharSequence.class.isAssignableFrom(c) && !(c == CancellableCharSequence.class)) {
                 return new Family(Allowlist.STRING_METHODS, false);

@@ -164,4 +164,41 @@ class GroovyEngineTest {
         expected.put("n", null);
         assertEquals(expected, ((Emission.Upsert) o2.emissions().get(0)).row());
     }
+
+    @Test
+    void aFailedRunLeavesStateAsItWas() throws Exception {
+        run("ctx.state.incr('n', 1)\nnull");
+        Outcome o =
+                run(
+                        "ctx.state.incr('n', 10)\nctx.state.put('x', 'y')\nthrow new IllegalStateException('no')");
+        assertEquals(FailureReason.SCRIPT_ERROR, o.failure().reason());
+        assertEquals(1L, h.state.get("n"));
+        assertNull(h.state.get("x"));
+        Outcome ok = run("[n: ctx.state.incr('n', 2), before: ctx.state.get('n')]");
+        assertEquals(
+                Map.of("n", 3L, "before", 3L), ((Emission.Upsert) ok.emissions().get(0)).row());
+    }
+
+    @Test
+    void regexMethodsBehaveLikeGroovys() throws Exception {
+        Outcome o =
+                run(
+                        "def s = 'a1b22c333'\n"
+                                + "[all: s.replaceAll(/\\d+/, '#'), first: s.replaceFirst(/\\d+/, '#'),\n"
+                                + " closure: s.replaceAll(/(\\d)(\\d*)/) { m, a, b -> a + b.size() },\n"
+                                + " find: s.find(/\\d+/), found: s.findAll(/\\d+/).join(','), none: s.find(/x/),\n"
+                                + " matches: s.matches(/[a-c0-9]+/), op: (s ==~ /a.*/), parts: 'x, y,z'.split(/,\\s*/).toList().join('|')]");
+        assertNull(o.failure(), () -> o.failure().toString());
+        java.util.Map<String, Object> expected = new java.util.HashMap<>();
+        expected.put("all", "a#b#c#");
+        expected.put("first", "a#b22c333");
+        expected.put("closure", "a10b21c32");
+        expected.put("find", "1");
+        expected.put("found", "1,22,333");
+        expected.put("none", null);
+        expected.put("matches", true);
+        expected.put("op", true);
+        expected.put("parts", "x|y|z");
+        assertEquals(expected, ((Emission.Upsert) o.emissions().get(0)).row());
+    }
 }

@@ -35,12 +35,24 @@ class GroovySandboxTest {
                     "rulecast-canary-" + ProcessHandle.current().pid());
     static final String C = CANARY.toString();
     static RuleHarness h;
+
+    /**
+     * For allocation payloads: a long timeout and a small budget, so memory breaks first however
+     * busy the machine.
+     */
+    static RuleHarness memory;
+
     static long childrenBefore;
 
     @BeforeAll
     static void start() throws Exception {
         Files.deleteIfExists(CANARY);
         h = new RuleHarness();
+        memory =
+                new RuleHarness(
+                        io.rulecast.runtime.RuntimeOptions.defaults()
+                                .withTimeout(java.time.Duration.ofSeconds(10))
+                                .withMemoryLimit(16L << 20));
         childrenBefore = ProcessHandle.current().children().count();
     }
 
@@ -59,6 +71,7 @@ class GroovySandboxTest {
                     "the runtime stopped serving normal rules");
         } finally {
             h.close();
+            memory.close();
         }
     }
 
@@ -229,7 +242,8 @@ class GroovySandboxTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void failsAtRunTime(String what, String script, FailureReason expected) throws Exception {
-        Outcome o = h.run(Language.GROOVY, script);
+        RuleHarness harness = expected == FailureReason.MEMORY_LIMIT ? memory : h;
+        Outcome o = harness.run(Language.GROOVY, script);
         assertNotNull(o.failure(), what + " did not fail");
         assertEquals(expected, o.failure().reason(), what + ": " + o.failure().message());
         assertTrue(o.emissions().isEmpty(), "a failed invocation emits nothing");

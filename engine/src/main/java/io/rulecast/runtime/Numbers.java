@@ -1,4 +1,4 @@
-package io.rulecast.job.routing;
+package io.rulecast.runtime;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -8,10 +8,11 @@ import java.math.BigInteger;
  * its range), anything with a fraction is added exactly as BigDecimal, so counters never pick up
  * floating-point drift.
  */
-final class StateNumbers {
-    private StateNumbers() {}
+public final class Numbers {
+    private Numbers() {}
 
-    static Number add(Number a, Number b) {
+    /** {@code a + b} as {@code ctx.state.incr} computes it, in both languages. */
+    public static Number add(Number a, Number b) {
         if (isWhole(a) && isWhole(b)) {
             if (a instanceof BigInteger || b instanceof BigInteger) {
                 return narrow(big(a).add(big(b)));
