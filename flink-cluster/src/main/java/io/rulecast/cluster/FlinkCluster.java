@@ -64,8 +64,38 @@ public final class FlinkCluster implements AutoCloseable {
     private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern SUBMITTED = Pattern.compile("JobID ([0-9a-f]{32})");
     private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"");
+    private static final Pattern VERTEX_STATUS =
+            Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final Pattern TASK_MANAGERS = Pattern.compile("\"taskmanagers\"\\s*:\\s*(\\d+)");
     private static final int TAIL_LINES = 60;
+
+    /**
+     * What the {@code config.yaml} of Flink's binary distribution sets as {@code env.java.opts.all}
+     * for JDK 17, and its scripts pass to every JVM, the CLI included (without them the CLI fails
+     * to translate a job graph: "module java.base does not opens java.util").
+     */
+    static final List<String> FLINK_JVM_OPTIONS =
+            List.of(
+                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+                    "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/java.net=ALL-UNNAMED",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                    "--add-opens=java.base/java.text=ALL-UNNAMED",
+                    "--add-opens=java.base/java.time=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private final List<String> classpath;
     private final Path workDir;
@@ -130,9 +160,50 @@ public final class FlinkCluster implements AutoCloseable {
     /** Starts one more TaskManager; it registers with the JobManager by itself. */
     public synchronized FlinkProcess startTaskManager() {
         taskManagerCount++;
+        String name = "taskmanager-" + taskManagerCount;
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(taskManagerDynamic);
-        return launch(Role.TASK_MANAGER, "taskmanager-" + taskManagerCount, taskManagerJvm, args);
+        // Its name in the REST API, so that a test can tell a new TaskManager from a dead one.
+        args.addAll(List.of("-D", "taskmanager.resource-id=" + name));
+        return launch(Role.TASK_MANAGER, name, taskManagerJvm, args);
+    }
+
+    /**
+     * The ids of the TaskManagers the JobManager knows (dead ones until their heartbeat times out).
+     */
+    public List<String> registeredTaskManagers() {
+        String body = get("/taskmanagers");
+        List<String> ids = new ArrayList<>();
+        if (body != null) {
+            Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            while (m.find()) {
+                ids.add(m.group(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Waits until the JobManager knows exactly these TaskManagers (by name). */
+    public void awaitRegistered(List<String> names, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> seen = List.of();
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            seen = registeredTaskManagers();
+            if (seen.size() == names.size() && seen.containsAll(names)) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new FlinkClusterException(
+                "expected TaskManagers "
+                        + names
+                        + " within "
+                        + within.toSeconds()
+                        + " s, the JobManager knows "
+                        + seen
+                        + "\n"
+                        + logTails());
     }
 
     /**
@@ -217,6 +288,7 @@ public final class FlinkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("-Xmx384m");
+        command.addAll(FLINK_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j-cli.properties").toUri());
         command.add("-cp");
@@ -270,7 +342,6 @@ public final class FlinkCluster implements AutoCloseable {
             if (body != null) {
                 Matcher m = STATE.matcher(body);
                 state = m.find() ? m.group(1) : null;
-                // The job's state comes first; the vertices' states follow.
                 if ("RUNNING".equals(state) && allVerticesRunning(body)) {
                     return;
                 }
@@ -292,8 +363,7 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     private static boolean allVerticesRunning(String jobJson) {
-        Matcher m = STATE.matcher(jobJson);
-        m.find();
+        Matcher m = VERTEX_STATUS.matcher(jobJson);
         boolean any = false;
         while (m.find()) {
             any = true;
@@ -312,6 +382,35 @@ public final class FlinkCluster implements AutoCloseable {
         }
         Matcher m = Pattern.compile("\"value\"\\s*:\\s*\"(\\d+)\"").matcher(body);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** How many checkpoints of the job completed, or -1 if the REST API does not say. */
+    public long completedCheckpoints(String jobId) {
+        String body = get("/jobs/" + jobId + "/checkpoints");
+        if (body == null) {
+            return -1;
+        }
+        Matcher m = Pattern.compile("\"completed\"\\s*:\\s*(\\d+)").matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * Copies every process's log into {@code dir} (created if needed), e.g. to keep after a run.
+     */
+    public void copyLogs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> logs = Files.list(workDir.resolve("logs"))) {
+                for (Path log : logs.toList()) {
+                    Files.copy(
+                            log,
+                            dir.resolve(log.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the Flink logs to " + dir, e);
+        }
     }
 
     /** Cancels a job through the REST API and waits until it ended. */
@@ -441,6 +540,7 @@ public final class FlinkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(jvm);
+        command.addAll(FLINK_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
         command.add("-cp");
@@ -679,6 +779,7 @@ public final class FlinkCluster implements AutoCloseable {
             c.put(
                     "execution.checkpointing.savepoint-dir",
                     dir.resolve("savepoints").toUri().toString());
+            c.put("env.java.opts.all", String.join(" ", FLINK_JVM_OPTIONS));
             c.put("io.tmp.dirs", dir.resolve("tmp").toString());
             c.put("web.tmpdir", dir.resolve("tmp").toString());
             c.put("blob.storage.directory", dir.resolve("blobs").toString());
@@ -708,6 +809,9 @@ public final class FlinkCluster implements AutoCloseable {
                     // Chatty at INFO and never what a failed test needs.
                     "logger.kafka.name = org.apache.kafka",
                     "logger.kafka.level = WARN",
+                    // Warns every checkpoint that a sink's committer metric exists twice.
+                    "logger.metricgroup.name = org.apache.flink.metrics.MetricGroup",
+                    "logger.metricgroup.level = ERROR",
                     "");
         }
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ class FlinkClusterITCase {
     private static final int ORDERS = 120;
     private static final long T0 = 1_763_800_000_000L;
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Path LOGS = Path.of("target", "flink-cluster-it-logs");
 
     @Test
     void jobSurvivesTheLossOfATaskManager() throws Exception {
@@ -56,7 +58,7 @@ class FlinkClusterITCase {
                                 .timeout(STEP_TIMEOUT)
                                 .start()) {
             log("cluster up at %s: %s", flink.restUrl(), flink.processes());
-            log("TaskManagers registered: 2 (%s)", flink.runningTaskManagers());
+            log("TaskManagers registered: %s", flink.registeredTaskManagers());
             // Both rules count the events of their order in keyed state: a replay after the
             // failure that did not roll the state back would count an event twice.
             job.rules.insert(
@@ -105,19 +107,28 @@ class FlinkClusterITCase {
                     },
                     () -> jobId[0] == null ? "not submitted" : flink.jobState(jobId[0]),
                     STEP_TIMEOUT);
-            log("both routing instances answer probes (Groovy and GraalJS loaded in the job)");
+            log(
+                    "both routing instances answer probes; the Groovy and the JavaScript rule compiled");
 
             sendOrders(job, 0, ORDERS / 2);
             awaitRows(flink, ORDERS / 4, "before the failure");
+            awaitCheckpoint(flink, jobId[0]);
 
+            // The second half is on its way while the TaskManager dies.
+            Thread sender = new Thread(() -> sendOrders(job, ORDERS / 2, ORDERS), "second-half");
+            sender.start();
             FlinkProcess victim = flink.runningTaskManagers().get(0);
             int exit = flink.kill(victim);
             log("SIGKILL sent to %s: exit code %d", victim, exit);
             assertEquals(137, exit, "the TaskManager died of SIGKILL (128 + 9)");
-            sendOrders(job, ORDERS / 2, ORDERS);
             FlinkProcess replacement = flink.startTaskManager();
             log("started %s in its place", replacement);
+            List<String> survivors =
+                    flink.runningTaskManagers().stream().map(FlinkProcess::name).toList();
+            flink.awaitRegistered(survivors, STEP_TIMEOUT);
+            log("TaskManagers registered: %s (%s is gone)", survivors, victim.name());
 
+            sender.join(STEP_TIMEOUT.toMillis());
             awaitRecovery(flink, jobId[0]);
             List<Map<String, Object>> rows = awaitCompleteTable(flink);
             assertEquals(ORDERS, rows.size(), "one row per order, no more");
@@ -131,6 +142,8 @@ class FlinkClusterITCase {
 
             flink.cancel(jobId[0]);
             log("job cancelled; stopping %d Flink processes", flink.processes().size());
+            flink.copyLogs(LOGS);
+            log("Flink logs kept in %s", LOGS.toAbsolutePath());
         } finally {
             deleteRecursively(work);
         }
@@ -180,6 +193,19 @@ class FlinkClusterITCase {
         fail("only " + n + " rows in order_wide " + when + "\n" + flink.logTails());
     }
 
+    private static void awaitCheckpoint(FlinkCluster flink, String jobId) {
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long n = flink.completedCheckpoints(jobId);
+            if (n >= 1) {
+                log("%d checkpoint(s) completed before the failure", n);
+                return;
+            }
+            JobFixture.sleep(200);
+        }
+        fail("no checkpoint completed\n" + flink.logTails());
+    }
+
     private static long count() {
         return ((Number) DB.query("SELECT COUNT(*) AS n FROM order_wide").get(0).get("n"))
                 .longValue();
@@ -197,6 +223,7 @@ class FlinkClusterITCase {
                 log(
                         "job %s recovered: RUNNING again after %d restart(s), %d TaskManagers",
                         jobId, restarts, flink.runningTaskManagers().size());
+                jobManagerLines(flink, "Restoring job").forEach(l -> log("jobmanager: %s", l));
                 return;
             }
             JobFixture.sleep(200);
@@ -250,6 +277,16 @@ class FlinkClusterITCase {
         return actual;
     }
 
+    private static List<String> jobManagerLines(FlinkCluster flink, String containing) {
+        try {
+            return Files.readAllLines(flink.processes().get(0).log()).stream()
+                    .filter(l -> l.contains(containing))
+                    .toList();
+        } catch (IOException e) {
+            return List.of("(cannot read the JobManager log: " + e + ")");
+        }
+    }
+
     static Path jobJar() {
         String path = System.getProperty("rulecast.job.jar");
         if (path == null) {
@@ -276,7 +313,9 @@ class FlinkClusterITCase {
 
     private static void log(String format, Object... args) {
         System.out.println(
-                LocalTime.now().withNano(0) + " [cluster-it] " + String.format(format, args));
+                LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
+                        + " [cluster-it] "
+                        + String.format(format, args));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
