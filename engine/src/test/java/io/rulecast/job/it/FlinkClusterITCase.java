@@ -57,96 +57,108 @@ class FlinkClusterITCase {
                                 .taskManagerHeap("320m")
                                 .timeout(STEP_TIMEOUT)
                                 .start()) {
-            log("cluster up at %s: %s", flink.restUrl(), flink.processes());
-            log("TaskManagers registered: %s", flink.registeredTaskManagers());
-            // Both rules count the events of their order in keyed state: a replay after the
-            // failure that did not roll the state back would count an event twice.
-            job.rules.insert(
-                    "shop",
-                    "order_created",
-                    "main",
-                    "groovy",
-                    "def n = ctx.state.incr('events', 1)\n"
-                            + "return [order_id: event.payload.orderId,"
-                            + " amount: event.payload.amount, events_seen: n]",
-                    "{\"output_table\": \"order_wide\"}",
-                    0);
-            job.rules.insert(
-                    "shop",
-                    "order_paid",
-                    "main",
-                    "js",
-                    "const n = ctx.state.incr('events', 1);\n"
-                            + "ctx.upsert('order_wide', {order_id: event.payload.orderId,"
-                            + " paid_by: event.payload.method, events_seen: n});\n"
-                            + "return null;",
-                    null,
-                    0);
-            job.set("sink.tables.allowed", "order_wide");
-            // Parallelism comes from `flink run -p 2`; the job's own setting would override it.
-            job.settings.remove("parallelism");
-            Path props = work.resolve("rulecast.properties");
-            writeProperties(props, job.settings, "kafka.group.id");
-
-            String[] jobId = new String[1];
-            job.startElsewhere(
-                    () -> {
-                        jobId[0] =
-                                flink.submit(
-                                        jar,
-                                        2,
-                                        "--config",
-                                        props.toString(),
-                                        // Settings as --key value arguments work as with
-                                        // `rulecast run`.
-                                        "--kafka.group.id",
-                                        job.settings.get("kafka.group.id"));
-                        log("flink run -d -p 2 %s: job %s submitted", jar.getFileName(), jobId[0]);
-                        flink.awaitJobRunning(jobId[0], STEP_TIMEOUT);
-                        log("job %s RUNNING on 2 TaskManagers", jobId[0]);
-                    },
-                    () -> jobId[0] == null ? "not submitted" : flink.jobState(jobId[0]),
-                    STEP_TIMEOUT);
-            log(
-                    "both routing instances answer probes; the Groovy and the JavaScript rule compiled");
-
-            sendOrders(job, 0, ORDERS / 2);
-            awaitRows(flink, ORDERS / 4, "before the failure");
-            awaitCheckpoint(flink, jobId[0]);
-
-            // The second half is on its way while the TaskManager dies.
-            Thread sender = new Thread(() -> sendOrders(job, ORDERS / 2, ORDERS), "second-half");
-            sender.start();
-            FlinkProcess victim = flink.runningTaskManagers().get(0);
-            int exit = flink.kill(victim);
-            log("SIGKILL sent to %s: exit code %d", victim, exit);
-            assertEquals(137, exit, "the TaskManager died of SIGKILL (128 + 9)");
-            FlinkProcess replacement = flink.startTaskManager();
-            log("started %s in its place", replacement);
-            List<String> survivors =
-                    flink.runningTaskManagers().stream().map(FlinkProcess::name).toList();
-            flink.awaitRegistered(survivors, STEP_TIMEOUT);
-            log("TaskManagers registered: %s (%s is gone)", survivors, victim.name());
-
-            sender.join(STEP_TIMEOUT.toMillis());
-            awaitRecovery(flink, jobId[0]);
-            List<Map<String, Object>> rows = awaitCompleteTable(flink);
-            assertEquals(ORDERS, rows.size(), "one row per order, no more");
-            Map<String, Object> counts =
-                    DB.query("SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS d FROM order_wide")
-                            .get(0);
-            assertEquals(ORDERS, ((Number) counts.get("n")).intValue(), "rows");
-            assertEquals(ORDERS, ((Number) counts.get("d")).intValue(), "no duplicate orders");
-            assertEquals(List.of(), job.dlq().all(), "no event was rejected");
-            log("wide table complete: %d rows, every event counted once", rows.size());
-
-            flink.cancel(jobId[0]);
-            log("job cancelled; stopping %d Flink processes", flink.processes().size());
-            flink.copyLogs(LOGS);
-            log("Flink logs kept in %s", LOGS.toAbsolutePath());
+            try {
+                runScenario(job, flink, jar, work);
+            } catch (Throwable t) {
+                // Whatever failed (a wait in the fixture, an assertion), the processes say why.
+                System.out.println(flink.logTails());
+                flink.copyLogs(LOGS);
+                log("Flink logs kept in %s", LOGS.toAbsolutePath());
+                throw t;
+            }
         } finally {
             deleteRecursively(work);
         }
+    }
+
+    private static void runScenario(JobFixture job, FlinkCluster flink, Path jar, Path work)
+            throws Exception {
+        log("cluster up at %s: %s", flink.restUrl(), flink.processes());
+        log("TaskManagers registered: %s", flink.registeredTaskManagers());
+        // Both rules count the events of their order in keyed state: a replay after the
+        // failure that did not roll the state back would count an event twice.
+        job.rules.insert(
+                "shop",
+                "order_created",
+                "main",
+                "groovy",
+                "def n = ctx.state.incr('events', 1)\n"
+                        + "return [order_id: event.payload.orderId,"
+                        + " amount: event.payload.amount, events_seen: n]",
+                "{\"output_table\": \"order_wide\"}",
+                0);
+        job.rules.insert(
+                "shop",
+                "order_paid",
+                "main",
+                "js",
+                "const n = ctx.state.incr('events', 1);\n"
+                        + "ctx.upsert('order_wide', {order_id: event.payload.orderId,"
+                        + " paid_by: event.payload.method, events_seen: n});\n"
+                        + "return null;",
+                null,
+                0);
+        job.set("sink.tables.allowed", "order_wide");
+        // Parallelism comes from `flink run -p 2`; the job's own setting would override it.
+        job.settings.remove("parallelism");
+        Path props = work.resolve("rulecast.properties");
+        writeProperties(props, job.settings, "kafka.group.id");
+
+        String[] jobId = new String[1];
+        job.startElsewhere(
+                () -> {
+                    jobId[0] =
+                            flink.submit(
+                                    jar,
+                                    2,
+                                    "--config",
+                                    props.toString(),
+                                    // Settings as --key value arguments work as with
+                                    // `rulecast run`.
+                                    "--kafka.group.id",
+                                    job.settings.get("kafka.group.id"));
+                    log("flink run -d -p 2 %s: job %s submitted", jar.getFileName(), jobId[0]);
+                    flink.awaitJobRunning(jobId[0], STEP_TIMEOUT);
+                    log("job %s RUNNING on 2 TaskManagers", jobId[0]);
+                },
+                () -> jobId[0] == null ? "not submitted" : flink.jobState(jobId[0]),
+                STEP_TIMEOUT);
+        log("both routing instances answer probes; the Groovy and the JavaScript rule compiled");
+
+        sendOrders(job, 0, ORDERS / 2);
+        awaitRows(flink, ORDERS / 4, "before the failure");
+        awaitCheckpoint(flink, jobId[0]);
+
+        // The second half is on its way while the TaskManager dies.
+        Thread sender = new Thread(() -> sendOrders(job, ORDERS / 2, ORDERS), "second-half");
+        sender.start();
+        FlinkProcess victim = flink.runningTaskManagers().get(0);
+        int exit = flink.kill(victim);
+        log("SIGKILL sent to %s: exit code %d", victim, exit);
+        assertEquals(137, exit, "the TaskManager died of SIGKILL (128 + 9)");
+        FlinkProcess replacement = flink.startTaskManager();
+        log("started %s in its place", replacement);
+        List<String> survivors =
+                flink.runningTaskManagers().stream().map(FlinkProcess::name).toList();
+        flink.awaitRegistered(survivors, STEP_TIMEOUT);
+        log("TaskManagers registered: %s (%s is gone)", survivors, victim.name());
+
+        sender.join(STEP_TIMEOUT.toMillis());
+        awaitRecovery(flink, jobId[0]);
+        List<Map<String, Object>> rows = awaitCompleteTable(flink);
+        assertEquals(ORDERS, rows.size(), "one row per order, no more");
+        Map<String, Object> counts =
+                DB.query("SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS d FROM order_wide")
+                        .get(0);
+        assertEquals(ORDERS, ((Number) counts.get("n")).intValue(), "rows");
+        assertEquals(ORDERS, ((Number) counts.get("d")).intValue(), "no duplicate orders");
+        assertEquals(List.of(), job.dlq().all(), "no event was rejected");
+        log("wide table complete: %d rows, every event counted once", rows.size());
+
+        flink.cancel(jobId[0]);
+        log("job cancelled; stopping %d Flink processes", flink.processes().size());
+        flink.copyLogs(LOGS);
+        log("Flink logs kept in %s", LOGS.toAbsolutePath());
     }
 
     private static void sendOrders(JobFixture job, int from, int to) {
