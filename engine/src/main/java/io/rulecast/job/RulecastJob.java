@@ -42,7 +42,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,7 +280,11 @@ public final class RulecastJob {
     public StreamExecutionEnvironment environment() {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-        env.setParallelism(config.get(PARALLELISM));
+        // On a cluster an unset `parallelism` leaves `flink run -p N` (or the cluster's
+        // parallelism.default) in charge; embedded, it means the documented default of 1.
+        if (config.raw(PARALLELISM.key()) != null || env instanceof LocalStreamEnvironment) {
+            env.setParallelism(config.get(PARALLELISM));
+        }
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
         build(env);
         return env;
@@ -302,16 +308,55 @@ public final class RulecastJob {
 
     /**
      * {@code flink run rulecast-engine.jar --config rulecast.properties [--key value ...]}, or
-     * {@code java -cp ... io.rulecast.job.RulecastJob ...} for an embedded MiniCluster.
+     * {@code java -cp ... io.rulecast.job.RulecastJob ...} for an embedded MiniCluster. {@code
+     * --help} lists the settings; {@code --dry-run} checks the settings and the databases, then
+     * exits without running the job.
      */
     public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (rest.contains("--help") || rest.contains("-h")) {
+            System.out.println(usage());
+            return;
+        }
+        boolean dryRun = rest.remove("--dry-run");
         RulecastJob job;
         try {
-            job = fromConfig(RulecastConfig.fromArgs(args, System.getenv()));
+            job = fromConfig(RulecastConfig.fromArgs(rest.toArray(String[]::new), System.getenv()));
         } catch (ConfigException e) {
             System.err.println("rulecast: " + e.getMessage());
             throw e;
         }
+        if (dryRun) {
+            System.out.println("rulecast: configuration OK (" + job.config() + ")");
+            return;
+        }
         job.execute();
+    }
+
+    /** What {@code --help} prints: the arguments and every setting with its default. */
+    static String usage() {
+        StringBuilder sb =
+                new StringBuilder(
+                        "usage: flink run rulecast-engine.jar --config FILE [--key value ...]"
+                                + " [--dry-run]\n"
+                                + "Settings come from the properties file, then the environment ("
+                                + RulecastConfig.ENV_RULES_PASSWORD
+                                + ", "
+                                + RulecastConfig.ENV_SINK_PASSWORD
+                                + "), then --key value arguments. rules.jdbc.url is required.\n\n");
+        for (var option : ALL) {
+            sb.append("  ").append(option.key());
+            if (option.hasDefaultValue()) {
+                Object d = option.defaultValue();
+                sb.append(" (default ")
+                        .append(d instanceof Duration t ? TimeUtils.formatWithHighestUnit(t) : d)
+                        .append(')');
+            }
+            sb.append('\n');
+        }
+        sb.append("  dims.<name>.table, dims.<name>.key-column, dims.<name>.ttl,")
+                .append(" dims.<name>.max-entries\n")
+                .append("  kafka.properties.* (Kafka client settings), flink.* (Flink settings)\n");
+        return sb.toString();
     }
 }

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,6 +50,7 @@ final class JobFixture implements AutoCloseable {
     private TopicWatcher metrics;
     private TopicWatcher dlq;
     private JobClient client;
+    private Supplier<String> externalState;
     private int probes;
 
     JobFixture(KafkaBrokerExtension kafka, MariaDbExtension db) {
@@ -104,7 +106,25 @@ final class JobFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the job through {@code submit} (e.g. {@code flink run} on a real cluster) instead of
+     * an embedded MiniCluster, and waits until both routing instances answer probe events; {@code
+     * state} reports the job's state for failure messages. The caller stops that job.
+     */
+    void startElsewhere(Runnable submit, Supplier<String> state, Duration timeout) {
+        rules.insert("probe", "ping", PROBE_SCRIPT);
+        openClients();
+        externalState = state;
+        submit.run();
+        awaitProbes(timeout);
+    }
+
     private void startJob() throws Exception {
+        openClients();
+        client = RulecastJob.fromConfig(RulecastConfig.of(settings)).executeAsync();
+    }
+
+    private void openClients() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -114,7 +134,6 @@ final class JobFixture implements AutoCloseable {
         alerts = watch(alertsTopic);
         metrics = watch(metricsTopic);
         dlq = watch(dlqTopic);
-        client = RulecastJob.fromConfig(RulecastConfig.of(settings)).executeAsync();
     }
 
     private TopicWatcher watch(String topic) {
@@ -140,7 +159,7 @@ final class JobFixture implements AutoCloseable {
                         "the job did not answer probe events within "
                                 + timeout
                                 + "; job status "
-                                + status());
+                                + (externalState != null ? externalState.get() : status()));
             }
             for (String id : waiting) {
                 send(id, event(id, "probe", "ping", Map.of()));
