@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +29,16 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -69,6 +76,8 @@ public final class EndToEndBenchmark {
     private KafkaBroker broker;
     private KafkaProducer<byte[], byte[]> producer;
     private String topic;
+    private List<byte[]> backlog;
+    private String dlqTopic = "bench-dlq";
 
     private EndToEndBenchmark(Map<String, String> args) {
         this.args = args;
@@ -83,6 +92,10 @@ public final class EndToEndBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // Keep the table readable: Kafka and Flink log every client's configuration at INFO.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         Map<String, String> args = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
@@ -109,7 +122,8 @@ public final class EndToEndBenchmark {
             double wallSeconds,
             double p50Millis,
             double p99Millis,
-            int latencyRows) {
+            int latencyRows,
+            int deadLetters) {
         double eventsPerSecond() {
             return rows / windowSeconds;
         }
@@ -134,14 +148,7 @@ public final class EndToEndBenchmark {
             p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
             producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-            topic = createTopic("bench-events", 2);
-            long t = System.nanoTime();
-            send(BenchData.events(events, 42));
-            System.out.printf(
-                    Locale.ROOT,
-                    "produced %,d events in %.1f s%n",
-                    events,
-                    (System.nanoTime() - t) / 1e9);
+            backlog = BenchData.events(events, 42);
 
             List<Variant> variants =
                     List.of(
@@ -163,11 +170,16 @@ public final class EndToEndBenchmark {
                                     BenchData.resource("wrongbook_add.js"),
                                     RuntimeFactory.DEFAULT));
             String only = args.get("only");
+            // The first job in a JVM pays for class loading and JIT of Flink, Kafka and JDBC; a
+            // short unreported run of the first variant keeps that out of the table.
+            int warmUp = Math.min(events, 20_000);
+            System.out.printf(Locale.ROOT, "%nwarm-up: %,d events, not reported%n", warmUp);
+            measure(variants.get(0), backlog.subList(0, warmUp), false);
             List<Result> results = new ArrayList<>();
             for (Variant v : variants) {
                 if (only == null
                         || only.contains(v.name().split(" ")[0].toLowerCase(Locale.ROOT))) {
-                    results.add(measure(v));
+                    results.add(measure(v, backlog, true));
                 }
             }
             printTable(results);
@@ -227,7 +239,7 @@ public final class EndToEndBenchmark {
         s.put("topic.events", topic);
         s.put("topic.alerts", "bench-alerts");
         s.put("topic.metrics", "bench-metrics");
-        s.put("topic.dlq", "bench-dlq");
+        s.put("topic.dlq", dlqTopic);
         s.put("rules.jdbc.url", dbUrl);
         s.put("rules.jdbc.user", user);
         s.put("rules.jdbc.password", password);
@@ -239,18 +251,47 @@ public final class EndToEndBenchmark {
         return s;
     }
 
-    private Result measure(Variant v) throws Exception {
-        System.out.printf(Locale.ROOT, "%n== %s ==%n", v.name());
+    private Result measure(Variant v, List<byte[]> input, boolean report) throws Exception {
+        if (report) {
+            System.out.printf(Locale.ROOT, "%n== %s ==%n", v.name());
+        }
+        int events = input.size();
         execute(dbUrl, "DELETE FROM routing_configs", "TRUNCATE TABLE " + TABLE);
         setRule(v.language(), v.script(), null);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        dlqTopic = createTopic("bench-dlq-" + suffix, 1);
+        // A fresh topic per run, holding exactly the backlog.
+        topic = createTopic("bench-events-" + suffix, 2);
+        send(input);
+        if (!report) {
+            JobClient job =
+                    RulecastJob.fromConfig(RulecastConfig.of(jobSettings()))
+                            .withRuntimeFactory(v.runtimes())
+                            .executeAsync();
+            try {
+                awaitSettled(events, Duration.ofMinutes(30));
+            } finally {
+                cancel(job);
+            }
+            return null;
+        }
         long submitted = System.nanoTime();
         JobClient job =
                 RulecastJob.fromConfig(RulecastConfig.of(jobSettings()))
                         .withRuntimeFactory(v.runtimes())
                         .executeAsync();
         try {
-            awaitRows(events, Duration.ofMinutes(30));
+            long settled = awaitSettled(events, Duration.ofMinutes(30));
             double wall = (System.nanoTime() - submitted) / 1e9;
+            if (settled < events) {
+                // Events read before the routing instance received its first rules snapshot find
+                // no rule and are dropped as unrouted (a start-up race of a fresh job with a
+                // backlog; see docs/performance.md). They are left out of the rates.
+                System.out.printf(
+                        Locale.ROOT,
+                        "%,d events unrouted at start (before the rules arrived)%n",
+                        events - settled);
+            }
             double[] window =
                     queryDoubles(
                             "SELECT COUNT(*), (UNIX_TIMESTAMP(MAX(written_at))"
@@ -264,9 +305,15 @@ public final class EndToEndBenchmark {
                     wall);
 
             // A paced stream, so that latency is that of the pipeline, not of a queue.
-            String prefix = "lat-" + v.language() + "-" + UUID.randomUUID().toString().substring(0, 4);
+            String prefix =
+                    "lat-" + v.language() + "-" + UUID.randomUUID().toString().substring(0, 4);
+            long before = processed();
             int n = paced(prefix, latencyRate, latencySeconds, null);
-            awaitRows(events + n, Duration.ofMinutes(5));
+            awaitProcessed(before + n, Duration.ofMinutes(5));
+            Map<String, Integer> dead = deadLetters();
+            if (!dead.isEmpty()) {
+                System.out.println("dead letters by reason: " + dead);
+            }
             double[] lat = latencies(prefix);
             System.out.printf(
                     Locale.ROOT,
@@ -275,7 +322,15 @@ public final class EndToEndBenchmark {
                     lat[0],
                     lat[1],
                     n);
-            return new Result(v, (int) window[0], window[1], wall, lat[0], lat[1], n);
+            return new Result(
+                    v,
+                    (int) window[0],
+                    window[1],
+                    wall,
+                    lat[0],
+                    lat[1],
+                    n,
+                    dead.values().stream().mapToInt(Integer::intValue).sum());
         } finally {
             cancel(job);
         }
@@ -290,18 +345,20 @@ public final class EndToEndBenchmark {
                         .orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "%n%,d events, parallelism %d%n", events, parallelism);
         System.out.println(
-                "| variant | events/s | vs Java class | p50 event→row | p99 event→row | MariaDB rows/s |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+                "| variant | events/s | vs Java class | p50 event→row | p99 event→row | MariaDB rows/s"
+                        + " | dead letters |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %,.0f | %.2f× | %.0f ms | %.0f ms | %,.0f |%n",
+                    "| %s | %,.0f | %.2f× | %.0f ms | %.0f ms | %,.0f | %d |%n",
                     r.variant().name(),
                     r.eventsPerSecond(),
                     r.eventsPerSecond() / base,
                     r.p50Millis(),
                     r.p99Millis(),
-                    r.rows() / r.windowSeconds());
+                    r.rows() / r.windowSeconds(),
+                    r.deadLetters());
         }
     }
 
@@ -336,7 +393,11 @@ public final class EndToEndBenchmark {
                         "bench-feeder");
         try {
             feeder.start();
-            awaitQuery("SELECT COUNT(*) FROM " + TABLE + " WHERE rev = 0 AND wrongbook_id LIKE 'hot-%'", 1);
+            awaitQuery(
+                    "SELECT COUNT(*) FROM "
+                            + TABLE
+                            + " WHERE rev = 0 AND wrongbook_id LIKE 'hot-%'",
+                    1);
             List<Double> millis = new ArrayList<>();
             for (int i = 1; i <= updates; i++) {
                 Thread.sleep(300 + (i * 137) % 500); // commits at no fixed phase of the poll
@@ -404,8 +465,8 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * Sends wrongbook_add events stamped with their send time at {@code rate} per second for
-     * {@code seconds} (or until {@code flowing} turns false); returns how many were sent.
+     * Sends wrongbook_add events stamped with their send time at {@code rate} per second for {@code
+     * seconds} (or until {@code flowing} turns false); returns how many were sent.
      */
     private int paced(String prefix, int rate, int seconds, AtomicBoolean flowing)
             throws Exception {
@@ -426,7 +487,9 @@ public final class EndToEndBenchmark {
                             .replaceFirst(
                                     "\"timestamp\":\\d+",
                                     "\"timestamp\":" + System.currentTimeMillis());
-            sent.add(producer.send(new ProducerRecord<>(topic, json.getBytes(StandardCharsets.UTF_8))));
+            sent.add(
+                    producer.send(
+                            new ProducerRecord<>(topic, json.getBytes(StandardCharsets.UTF_8))));
             producer.flush();
             n++;
             next += gap;
@@ -469,13 +532,16 @@ public final class EndToEndBenchmark {
     }
 
     private void send(List<byte[]> values) throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(values.size());
-        for (byte[] v : values) {
-            sent.add(producer.send(new ProducerRecord<>(topic, v)));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> f : sent) {
-            f.get(60, TimeUnit.SECONDS);
+        // In chunks, so the producer's buffer never holds more than it can send in time.
+        for (int from = 0; from < values.size(); from += 5000) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(5000);
+            for (byte[] v : values.subList(from, Math.min(values.size(), from + 5000))) {
+                sent.add(producer.send(new ProducerRecord<>(topic, v)));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -488,12 +554,102 @@ public final class EndToEndBenchmark {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (admin
+                    .describeTopics(List.of(name))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(name)
+                    .partitions()
+                    .stream()
+                    .anyMatch(p -> p.leader() == null)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " has no leader after 60 s");
+                }
+                Thread.sleep(50);
+            }
         }
         return name;
     }
 
-    private void awaitRows(long n, Duration timeout) throws Exception {
-        awaitQuery("SELECT COUNT(*) FROM " + TABLE, n, timeout);
+    private long processed() throws Exception {
+        return (long) queryDoubles("SELECT COUNT(*) FROM " + TABLE)[0] + deadLetterCount();
+    }
+
+    /**
+     * Waits until {@code n} events are processed (row or dead letter), or until the count has not
+     * moved for 10 s; returns the count.
+     */
+    private long awaitSettled(long n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (true) {
+            long now = processed();
+            if (now >= n) {
+                return now;
+            }
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (now > 0 && System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(10)) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits until {@code n} events either wrote their row or went to the dead-letter topic. */
+    private void awaitProcessed(long n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (queryDoubles("SELECT COUNT(*) FROM " + TABLE)[0] + deadLetterCount() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "timed out after " + timeout + " waiting for " + n + " rows");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private long deadLetterCount() {
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            TopicPartition tp = new TopicPartition(dlqTopic, 0);
+            return c.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+        }
+    }
+
+    private Map<String, Integer> deadLetters() {
+        Map<String, Integer> byReason = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            TopicPartition tp = new TopicPartition(dlqTopic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    Header h = r.headers().lastHeader("rulecast.dlq.reason");
+                    Header m = r.headers().lastHeader("rulecast.dlq.message");
+                    String key =
+                            (h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8))
+                                    + (m == null
+                                            ? ""
+                                            : " ("
+                                                    + new String(m.value(), StandardCharsets.UTF_8)
+                                                    + ")");
+                    byReason.merge(key, 1, Integer::sum);
+                }
+            }
+        }
+        return byReason;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private void awaitQuery(String countQuery, long n) throws Exception {

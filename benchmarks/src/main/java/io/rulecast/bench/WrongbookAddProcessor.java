@@ -22,7 +22,8 @@ public final class WrongbookAddProcessor {
 
     /**
      * The same logic against the rule API the job hands to scripts ({@code event} view, {@code
-     * ctx}), so that the end-to-end benchmark can run this class as a rule ({@link JavaRuleEngine}).
+     * ctx}), so that the end-to-end benchmark can run this class as a rule ({@link
+     * JavaRuleEngine}).
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> apply(Map<String, Object> event, RuleContext ctx) {
