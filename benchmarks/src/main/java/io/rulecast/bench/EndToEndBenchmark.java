@@ -142,12 +142,6 @@ public final class EndToEndBenchmark {
         String db = "rulecast_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try {
             setUpDatabase(db);
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-            p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
-            producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
             backlog = BenchData.events(events, 42);
 
             List<Variant> variants =
@@ -262,6 +256,7 @@ public final class EndToEndBenchmark {
         dlqTopic = createTopic("bench-dlq-" + suffix, 1);
         // A fresh topic per run, holding exactly the backlog.
         topic = createTopic("bench-events-" + suffix, 2);
+        newProducer();
         send(input);
         if (!report) {
             JobClient job =
@@ -380,6 +375,7 @@ public final class EndToEndBenchmark {
                 RulecastJob.fromConfig(RulecastConfig.of(settings))
                         .withRuntimeFactory(RuntimeFactory.DEFAULT)
                         .executeAsync();
+        newProducer();
         AtomicBoolean flowing = new AtomicBoolean(true);
         Thread feeder =
                 new Thread(
@@ -529,6 +525,22 @@ public final class EndToEndBenchmark {
         }
         int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    /**
+     * A new producer for each topic: on this machine a producer that had written one topic
+     * sometimes never sent its first batches to the next one (they expired after 120 s).
+     */
+    private void newProducer() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private void send(List<byte[]> values) throws Exception {
