@@ -14,6 +14,7 @@ import io.rulecast.job.output.KafkaOutputs;
 import io.rulecast.job.routing.RoutingFunction;
 import io.rulecast.job.routing.RoutingResources;
 import io.rulecast.job.routing.RoutingSettings;
+import io.rulecast.job.routing.RuntimeFactory;
 import io.rulecast.job.rules.RuleChange;
 import io.rulecast.job.rules.RuleWatermarks;
 import io.rulecast.job.rules.RulesDatabase;
@@ -89,6 +90,7 @@ public final class RulecastJob {
     private final KeySelector<TableWrite, String> tableKeys;
     private final Sink<OutputMessage> outputs;
     private final RoutingResources resources;
+    private RuntimeFactory runtimes = RuntimeFactory.DEFAULT;
 
     /**
      * @param events raw Kafka records of the events topic
@@ -228,6 +230,16 @@ public final class RulecastJob {
         }
     }
 
+    /**
+     * Runs rules through runtimes made by {@code factory} instead of the default one. For
+     * benchmarks and tests (e.g. a compiled Java class as a rule, to compare scripts with); call
+     * before {@link #build}.
+     */
+    public RulecastJob withRuntimeFactory(RuntimeFactory factory) {
+        this.runtimes = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
     /** Builds the job's graph into {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         SingleOutputStreamOperator<RoutedEvent> parsed =
@@ -257,7 +269,10 @@ public final class RulecastJob {
                         .connect(ruleChanges)
                         .process(
                                 new RoutingFunction(
-                                        RoutingSettings.from(config), resources, eventReader()))
+                                        RoutingSettings.from(config),
+                                        resources,
+                                        eventReader(),
+                                        runtimes))
                         .uid(UID_ROUTE)
                         .name("route events through rules");
 

@@ -45,6 +45,18 @@ public final class ScriptRuntime implements AutoCloseable {
         this(RuntimeOptions.defaults());
     }
 
+    /**
+     * A runtime whose engines for some languages are replaced, for benchmarks and tests that run a
+     * compiled Java class as a rule under the same bounds, cache and job as scripts. Not reachable
+     * from configuration: the job exposes it only through {@code RulecastJob#withRuntimeFactory}.
+     */
+    public ScriptRuntime(RuntimeOptions options, java.util.List<ScriptEngine> engines) {
+        this(options);
+        for (ScriptEngine e : engines) {
+            this.engines.put(e.language(), e);
+        }
+    }
+
     public RuntimeOptions options() {
         return options;
     }

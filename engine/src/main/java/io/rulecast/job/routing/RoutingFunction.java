@@ -61,6 +61,7 @@ public final class RoutingFunction
     private final RoutingSettings settings;
     private final RoutingResources resources;
     private final EventReader reader;
+    private final RuntimeFactory runtimes;
 
     private transient ScriptRuntime runtime;
     private transient RuleRegistry registry;
@@ -78,9 +79,19 @@ public final class RoutingFunction
 
     public RoutingFunction(
             RoutingSettings settings, RoutingResources resources, EventReader reader) {
+        this(settings, resources, reader, RuntimeFactory.DEFAULT);
+    }
+
+    /** With another script runtime than the default one (benchmarks, tests). */
+    public RoutingFunction(
+            RoutingSettings settings,
+            RoutingResources resources,
+            EventReader reader,
+            RuntimeFactory runtimes) {
         this.settings = settings;
         this.resources = resources;
         this.reader = reader;
+        this.runtimes = runtimes;
     }
 
     @Override
@@ -89,7 +100,7 @@ public final class RoutingFunction
         // Every instance compiles every change; one alert per change is enough.
         reportsRuleAlerts = subtask == 0;
         where = "routing subtask " + subtask;
-        runtime = new ScriptRuntime(settings.runtimeOptions());
+        runtime = runtimes.create(settings.runtimeOptions());
         registry =
                 new RuleRegistry(
                         runtime::compile,

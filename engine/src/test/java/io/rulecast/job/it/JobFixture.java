@@ -36,7 +36,13 @@ final class JobFixture implements AutoCloseable {
     /** Answers probe events, so a test knows every routing instance has loaded the rules. */
     static final String PROBE_SCRIPT = "ctx.metric('probe', 1, [:]); return null";
 
-    final KafkaBrokerExtension kafka;
+    /** Creates a topic with a number of partitions on the broker under test; returns its name. */
+    @FunctionalInterface
+    interface Topics {
+        String create(String prefix, int partitions);
+    }
+
+    final String bootstrapServers;
     final MariaDbExtension db;
     final RulesTable rules;
     final String eventsTopic;
@@ -54,16 +60,21 @@ final class JobFixture implements AutoCloseable {
     private int probes;
 
     JobFixture(KafkaBrokerExtension kafka, MariaDbExtension db) {
-        this.kafka = kafka;
+        this(kafka.bootstrapServers(), kafka::createTopic, db);
+    }
+
+    /** A job on a broker of the test's own (one it may stop and start). */
+    JobFixture(String bootstrapServers, Topics topics, MariaDbExtension db) {
+        this.bootstrapServers = bootstrapServers;
         this.db = db;
         this.rules = new RulesTable(db);
         SchemaMigrator.migrate(db.jdbcUrl(), db.user(), db.password());
         db.execute("DELETE FROM routing_configs");
-        eventsTopic = kafka.createTopic("events", 2);
-        alertsTopic = kafka.createTopic("alerts");
-        metricsTopic = kafka.createTopic("metrics");
-        dlqTopic = kafka.createTopic("dlq");
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        eventsTopic = topics.create("events", 2);
+        alertsTopic = topics.create("alerts", 1);
+        metricsTopic = topics.create("metrics", 1);
+        dlqTopic = topics.create("dlq", 1);
+        settings.put("kafka.bootstrap.servers", bootstrapServers);
         settings.put("kafka.group.id", "it-" + UUID.randomUUID());
         settings.put("kafka.starting.offsets", "earliest");
         settings.put("topic.events", eventsTopic);
@@ -126,7 +137,7 @@ final class JobFixture implements AutoCloseable {
 
     private void openClients() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -137,7 +148,7 @@ final class JobFixture implements AutoCloseable {
     }
 
     private TopicWatcher watch(String topic) {
-        TopicWatcher w = new TopicWatcher(kafka.bootstrapServers(), topic);
+        TopicWatcher w = new TopicWatcher(bootstrapServers, topic);
         closeables.add(w);
         return w;
     }
@@ -172,6 +183,11 @@ final class JobFixture implements AutoCloseable {
                 sleep(50);
             }
         }
+    }
+
+    /** The running job's id, for the MiniCluster's checkpoint statistics. */
+    org.apache.flink.api.common.JobID jobId() {
+        return client.getJobID();
     }
 
     JobStatus status() {
