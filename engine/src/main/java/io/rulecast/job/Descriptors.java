@@ -2,6 +2,7 @@ package io.rulecast.job;
 
 import io.rulecast.job.rules.RoutingRow;
 import java.time.Duration;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
@@ -22,6 +23,15 @@ public final class Descriptors {
                     "routing-rules",
                     BasicTypeInfo.LONG_TYPE_INFO,
                     TypeInformation.of(RoutingRow.class));
+
+    /**
+     * Events of one key held by a fresh job until its first complete rules snapshot arrives, so
+     * that none is taken for "no rule serves it" while the rules are still on their way.
+     */
+    public static final ListStateDescriptor<io.rulecast.job.events.RoutedEvent> WAITING_FOR_RULES =
+            new ListStateDescriptor<>(
+                    "waiting-for-rules",
+                    TypeInformation.of(io.rulecast.job.events.RoutedEvent.class));
 
     /** Alerts, metrics and dead letters: everything bound for the job's Kafka topics. */
     public static final OutputTag<OutputMessage> MESSAGES =

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -54,6 +55,7 @@ public final class RoutingFunction
         extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, TableWrite> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RoutingFunction.class);
+    private static final long WAIT_RETRY_MS = 100;
 
     /** Distinct (domain, type) pairs with their own unrouted counter; the rest share one. */
     private static final int MAX_UNROUTED_TYPES = 1000;
@@ -69,6 +71,14 @@ public final class RoutingFunction
     private transient TableCatalog catalog;
     private transient KeyedStateStore store;
     private transient boolean restored;
+
+    /** The rules are complete: restored from a checkpoint, or the source's first poll arrived. */
+    private transient boolean synced;
+
+    /** Events held per key until {@link #synced}; how many keys of this instance hold some. */
+    private transient ListState<RoutedEvent> waiting;
+
+    private transient int waitingKeys;
     private transient boolean reportsRuleAlerts;
     private transient String where;
     private transient MetricGroup metricGroup;
@@ -111,6 +121,7 @@ public final class RoutingFunction
                 new KeyedStateStore(
                         getRuntimeContext()
                                 .getMapState(Descriptors.scriptState(settings.stateTtl())));
+        waiting = getRuntimeContext().getListState(Descriptors.WAITING_FOR_RULES);
         metricGroup = getRuntimeContext().getMetricGroup();
         ruleMetrics = new HashMap<>();
         unrouted = new HashMap<>();
@@ -143,6 +154,10 @@ public final class RoutingFunction
             throws Exception {
         BroadcastState<Long, RoutingRow> state = ctx.getBroadcastState(Descriptors.RULES);
         restoreOnce(state);
+        if (change.kind() == RuleChange.Kind.SYNCED) {
+            synced = true;
+            return;
+        }
         RuleRegistry.Applied a = registry.apply(change);
         RoutingRow row = a.row();
         switch (a.effect()) {
@@ -242,6 +257,7 @@ public final class RoutingFunction
         }
         if (n > 0) {
             LOG.info("{}: restored {} rules from the checkpoint", where, n);
+            synced = true;
         }
     }
 
@@ -251,6 +267,46 @@ public final class RoutingFunction
     public void processElement(RoutedEvent routed, ReadOnlyContext ctx, Collector<TableWrite> out)
             throws Exception {
         restoreOnce(ctx.getBroadcastState(Descriptors.RULES));
+        if (!synced || waitingKeys > 0) {
+            boolean keyWaits = waiting.get().iterator().hasNext();
+            if (!synced || keyWaits) {
+                // A fresh job: the first rules snapshot has not arrived, so "no rule" would be a
+                // guess. Hold the event (in order, per key) and look again shortly.
+                waiting.add(routed);
+                if (!keyWaits) {
+                    waitingKeys++;
+                    ctx.timerService()
+                            .registerProcessingTimeTimer(
+                                    ctx.timerService().currentProcessingTime() + WAIT_RETRY_MS);
+                }
+                return;
+            }
+        }
+        route(routed, ctx, out);
+    }
+
+    /** Routes the events a key held while the rules were not there yet, once they are. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TableWrite> out)
+            throws Exception {
+        restoreOnce(ctx.getBroadcastState(Descriptors.RULES));
+        if (!synced) {
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            ctx.timerService().currentProcessingTime() + WAIT_RETRY_MS);
+            return;
+        }
+        List<RoutedEvent> held = new java.util.ArrayList<>();
+        waiting.get().forEach(held::add);
+        waiting.clear();
+        waitingKeys = Math.max(0, waitingKeys - 1);
+        for (RoutedEvent e : held) {
+            route(e, ctx, out);
+        }
+    }
+
+    private void route(RoutedEvent routed, ReadOnlyContext ctx, Collector<TableWrite> out)
+            throws Exception {
         RawRecord raw = routed.raw();
         EventReader.Result parsed = reader.read(raw.value());
         if (!parsed.ok()) {

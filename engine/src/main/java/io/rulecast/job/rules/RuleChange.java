@@ -10,7 +10,12 @@ public record RuleChange(Kind kind, RoutingRow row) {
     /** What happened to the row. */
     public enum Kind {
         UPSERT,
-        DELETE
+        DELETE,
+        /**
+         * Every row of the first poll has been sent: until it arrives, a fresh job cannot tell "no
+         * rule serves this event" from "the rules have not arrived yet". No row.
+         */
+        SYNCED
     }
 
     public static RuleChange upsert(RoutingRow row) {
@@ -19,5 +24,9 @@ public record RuleChange(Kind kind, RoutingRow row) {
 
     public static RuleChange delete(RoutingRow row) {
         return new RuleChange(Kind.DELETE, row);
+    }
+
+    public static RuleChange synced() {
+        return new RuleChange(Kind.SYNCED, null);
     }
 }

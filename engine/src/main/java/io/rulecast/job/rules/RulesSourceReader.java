@@ -31,6 +31,7 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
     private CompletableFuture<Void> available = new CompletableFuture<>();
     private ScheduledExecutorService executor;
     private Connection connection;
+    private boolean syncedSent;
     private volatile boolean closed;
 
     RulesSourceReader(
@@ -123,6 +124,13 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
             if (!changes.isEmpty()) {
                 LOG.info("{} routing_configs change(s) read from {}", changes.size(), database);
                 pending.addAll(changes);
+            }
+            if (!syncedSent) {
+                // After the whole first snapshot, so routing instances know it is complete.
+                pending.add(RuleChange.synced());
+                syncedSent = true;
+            }
+            if (!pending.isEmpty()) {
                 synchronized (lock) {
                     available.complete(null);
                 }

@@ -246,4 +246,36 @@ class RoutingFunctionTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void eventsBeforeTheFirstRulesSnapshotWaitForItInsteadOfBeingUnrouted() throws Exception {
+        try (RoutingHarness h = new RoutingHarness(true, RoutingResources.none(), null, false)) {
+            h.event("k", "e-1", "shop", "order", Map.of());
+            h.event("k", "e-2", "shop", "order", Map.of());
+            h.event("other", "e-3", "shop", "order", Map.of());
+            h.advanceProcessingTime(500);
+            assertEquals(
+                    List.of(), h.messages(), "nothing is taken for unrouted, nothing runs yet");
+
+            h.rule(row(1, "order", "main", "ctx.metric('seen', 1, [:]); null", 0));
+            h.synced();
+            h.event(
+                    "k", "e-4", "shop", "order",
+                    Map.of()); // must come after e-1 and e-2 of its key
+            h.advanceProcessingTime(500);
+            List<Object> ids = new java.util.ArrayList<>();
+            for (OutputMessage m : h.messages()) {
+                assertEquals("metrics", m.topic(), "only metrics, no dead letter: " + json(m));
+                ids.add(json(m).get("eventId"));
+            }
+            assertEquals(4, ids.size(), ids.toString());
+            assertTrue(
+                    ids.indexOf("e-1") < ids.indexOf("e-2")
+                            && ids.indexOf("e-2") < ids.indexOf("e-4"),
+                    "per-key order kept: " + ids);
+
+            h.event("k", "e-5", "shop", "order", Map.of()); // routed at once now
+            assertEquals(1, onTopic(h.messages(), "metrics").size());
+        }
+    }
 }

@@ -33,6 +33,19 @@ final class RoutingHarness implements AutoCloseable {
     RoutingHarness(
             boolean unroutedDeadLetter, RoutingResources resources, OperatorSubtaskState restore)
             throws Exception {
+        this(unroutedDeadLetter, resources, restore, true);
+    }
+
+    /**
+     * @param synced whether the rules source's first poll has arrived (as it has, shortly after a
+     *     start); false to see what happens to events before it
+     */
+    RoutingHarness(
+            boolean unroutedDeadLetter,
+            RoutingResources resources,
+            OperatorSubtaskState restore,
+            boolean synced)
+            throws Exception {
         RoutingSettings settings =
                 new RoutingSettings(
                         "alerts",
@@ -58,6 +71,19 @@ final class RoutingHarness implements AutoCloseable {
             harness.initializeState(restore);
         }
         harness.open();
+        if (synced) {
+            synced();
+        }
+    }
+
+    /** The rules source has sent its whole first snapshot. */
+    void synced() throws Exception {
+        harness.processBroadcastElement(RuleChange.synced(), ++time);
+    }
+
+    /** Lets processing time pass, firing the timers that are due. */
+    void advanceProcessingTime(long millis) throws Exception {
+        harness.setProcessingTime(harness.getProcessingTime() + millis);
     }
 
     RoutingHarness() throws Exception {
