@@ -1,11 +1,11 @@
 package io.rulecast.cluster;
 
+import io.rulecast.broker.ChildJvms;
 import io.rulecast.broker.ParentWatchdog;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -277,7 +276,7 @@ public final class FlinkCluster implements AutoCloseable {
                     "flink run exited with "
                             + result.exitCode()
                             + " and no job id; output:\n"
-                            + tail(result.output(), TAIL_LINES));
+                            + ChildJvms.tail(result.output(), TAIL_LINES));
         }
         return m.group(1);
     }
@@ -286,7 +285,7 @@ public final class FlinkCluster implements AutoCloseable {
     public CliResult runCli(List<String> args) {
         Path log = workDir.resolve("logs").resolve("cli-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
+        command.add(ChildJvms.javaExecutable());
         command.add("-Xmx384m");
         command.addAll(FLINK_JVM_OPTIONS);
         command.addAll(jvmOptions);
@@ -449,7 +448,7 @@ public final class FlinkCluster implements AutoCloseable {
                     .append(", last lines of ")
                     .append(p.log())
                     .append(":\n")
-                    .append(tail(p.log(), TAIL_LINES))
+                    .append(ChildJvms.tail(p.log(), TAIL_LINES))
                     .append('\n');
         }
         return sb.toString();
@@ -479,7 +478,7 @@ public final class FlinkCluster implements AutoCloseable {
         for (int i = toStop.size() - 1; i >= 0; i--) {
             stop(toStop.get(i));
         }
-        deleteRecursively(workDir);
+        ChildJvms.deleteRecursively(workDir);
     }
 
     private static void stop(FlinkProcess p) {
@@ -538,7 +537,7 @@ public final class FlinkCluster implements AutoCloseable {
         List<String> cp = new ArrayList<>(classpath);
         cp.add(0, workDir.resolve("launcher").toString());
         List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
+        command.add(ChildJvms.javaExecutable());
         command.addAll(jvm);
         command.addAll(FLINK_JVM_OPTIONS);
         command.addAll(jvmOptions);
@@ -569,7 +568,7 @@ public final class FlinkCluster implements AutoCloseable {
     private List<String> resourceParams(String command) throws IOException {
         Path log = workDir.resolve("logs").resolve("bash-java-utils-" + command + ".log");
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable());
+        cmd.add(ChildJvms.javaExecutable());
         cmd.add("-Xmx128m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j-cli.properties").toUri());
@@ -591,7 +590,7 @@ public final class FlinkCluster implements AutoCloseable {
                         "Flink's BashJavaUtils "
                                 + command
                                 + " failed; output:\n"
-                                + tail(log, TAIL_LINES));
+                                + ChildJvms.tail(log, TAIL_LINES));
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
@@ -609,7 +608,7 @@ public final class FlinkCluster implements AutoCloseable {
                     "unexpected output of Flink's BashJavaUtils "
                             + command
                             + ":\n"
-                            + tail(log, 20));
+                            + ChildJvms.tail(log, 20));
         }
         return results;
     }
@@ -739,7 +738,7 @@ public final class FlinkCluster implements AutoCloseable {
             if (cluster != null) {
                 cluster.close();
             } else {
-                deleteRecursively(dir);
+                ChildJvms.deleteRecursively(dir);
             }
         }
 
@@ -854,17 +853,11 @@ public final class FlinkCluster implements AutoCloseable {
 
     /** Copies {@link ParentWatchdog} into the work directory; it depends on the JDK only. */
     private static void installWatchdog(Path dir) throws IOException {
-        String name = ParentWatchdog.class.getSimpleName() + ".class";
-        try (InputStream in = ParentWatchdog.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new FlinkClusterException("cannot find " + name + " on the classpath");
-            }
-            Path target =
-                    dir.resolve("launcher")
-                            .resolve(ParentWatchdog.class.getPackageName().replace('.', '/'))
-                            .resolve(name);
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
+        if (ChildJvms.installWatchdog(dir) == null) {
+            throw new FlinkClusterException(
+                    "cannot find "
+                            + ParentWatchdog.class.getSimpleName()
+                            + ".class on the classpath");
         }
     }
 
@@ -891,57 +884,12 @@ public final class FlinkCluster implements AutoCloseable {
         }
     }
 
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FlinkClusterException("interrupted", e);
-        }
-    }
-
-    static String tail(String text, int lines) {
-        String[] all = text.split("\\R");
-        int from = Math.max(0, all.length - lines);
-        return String.join("\n", Arrays.asList(all).subList(from, all.length));
-    }
-
-    static String tail(Path file, int lines) {
-        if (!Files.exists(file)) {
-            return "(no output)";
-        }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            int chunk = (int) Math.min(length, 64 * 1024);
-            byte[] bytes = new byte[chunk];
-            raf.seek(length - chunk);
-            raf.readFully(bytes);
-            return tail(new String(bytes, StandardCharsets.UTF_8), lines);
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.deleteIfExists(p);
-                                } catch (IOException ignored) {
-                                    // Best effort: a leftover temp file must not fail a test run.
-                                }
-                            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // Best effort, as above.
         }
     }
 }

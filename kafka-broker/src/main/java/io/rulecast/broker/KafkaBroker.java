@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,12 +17,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) running in a
@@ -136,7 +133,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         terminate(Duration.ofSeconds(20));
         if (deleteWorkDir) {
-            deleteRecursively(workDir);
+            ChildJvms.deleteRecursively(workDir);
         }
     }
 
@@ -160,7 +157,7 @@ public final class KafkaBroker implements AutoCloseable {
         // The JVM is going down: do not hold it up for long.
         terminate(Duration.ofSeconds(5));
         if (deleteWorkDir) {
-            deleteRecursively(workDir);
+            ChildJvms.deleteRecursively(workDir);
         }
     }
 
@@ -282,12 +279,12 @@ public final class KafkaBroker implements AutoCloseable {
                 return broker;
             } catch (IOException e) {
                 if (ownDir) {
-                    deleteRecursively(dir);
+                    ChildJvms.deleteRecursively(dir);
                 }
                 throw new KafkaBrokerException("cannot start the Kafka broker: " + e, e);
             } catch (RuntimeException e) {
                 if (ownDir) {
-                    deleteRecursively(dir);
+                    ChildJvms.deleteRecursively(dir);
                 }
                 throw e;
             }
@@ -333,7 +330,7 @@ public final class KafkaBroker implements AutoCloseable {
                 throws IOException {
             Path log = dir.resolve("format.log");
             List<String> command = new ArrayList<>();
-            command.add(javaExecutable());
+            command.add(ChildJvms.javaExecutable());
             // Short-lived: the C1 compiler alone starts faster.
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-Xmx256m");
@@ -357,7 +354,7 @@ public final class KafkaBroker implements AutoCloseable {
                     format.destroyForcibly();
                     throw new KafkaBrokerException(
                             "Kafka storage format did not finish within 60 s; output:\n"
-                                    + tail(log, TAIL_LINES));
+                                    + ChildJvms.tail(log, TAIL_LINES));
                 }
             } catch (InterruptedException e) {
                 format.destroyForcibly();
@@ -369,19 +366,19 @@ public final class KafkaBroker implements AutoCloseable {
                         "Kafka storage format failed with exit code "
                                 + format.exitValue()
                                 + "; output:\n"
-                                + tail(log, TAIL_LINES));
+                                + ChildJvms.tail(log, TAIL_LINES));
             }
         }
 
         private Process launch(List<String> classpath, Path dir, Path config) throws IOException {
             List<String> cp = new ArrayList<>(classpath);
             List<String> command = new ArrayList<>();
-            command.add(javaExecutable());
+            command.add(ChildJvms.javaExecutable());
             command.add("-Xmx" + maxHeap);
             command.add("-Djava.awt.headless=true");
             command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
             command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-            Path watchdog = installWatchdog(dir);
+            Path watchdog = ChildJvms.installWatchdog(dir);
             if (watchdog != null) {
                 cp.add(0, watchdog.toString());
             }
@@ -405,7 +402,7 @@ public final class KafkaBroker implements AutoCloseable {
             long deadline = System.nanoTime() + startTimeout.toNanos();
             while (true) {
                 if (!broker.process.isAlive()) {
-                    String tail = tail(broker.logFile(), TAIL_LINES);
+                    String tail = ChildJvms.tail(broker.logFile(), TAIL_LINES);
                     String message =
                             "Kafka broker exited with code "
                                     + broker.process.exitValue()
@@ -430,7 +427,7 @@ public final class KafkaBroker implements AutoCloseable {
                                     + " s; last lines of "
                                     + broker.logFile()
                                     + ":\n"
-                                    + tail(broker.logFile(), TAIL_LINES));
+                                    + ChildJvms.tail(broker.logFile(), TAIL_LINES));
                 }
                 try {
                     Thread.sleep(100);
@@ -517,26 +514,6 @@ public final class KafkaBroker implements AutoCloseable {
         return entries;
     }
 
-    /**
-     * Copies {@link ParentWatchdog} into the work directory so that the broker JVM can run it
-     * without this module's jar (which, in a shaded application, would drag everything else in).
-     */
-    private static Path installWatchdog(Path dir) throws IOException {
-        String name = ParentWatchdog.class.getSimpleName() + ".class";
-        try (InputStream in = ParentWatchdog.class.getResourceAsStream(name)) {
-            if (in == null) {
-                return null;
-            }
-            Path classes = dir.resolve("launcher");
-            Path target =
-                    classes.resolve(
-                            ParentWatchdog.class.getPackageName().replace('.', '/') + "/" + name);
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
-            return classes;
-        }
-    }
-
     private static int[] choosePorts(int brokerPort, int controlPort) {
         // Both sockets are held open together so the two free ports differ.
         try (ServerSocket a = new ServerSocket(brokerPort, 1, InetAddress.getLoopbackAddress());
@@ -563,49 +540,6 @@ public final class KafkaBroker implements AutoCloseable {
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         } while (id.startsWith("-"));
         return id;
-    }
-
-    private static String javaExecutable() {
-        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
-        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java")
-                .toString();
-    }
-
-    static String tail(Path file, int lines) {
-        if (!Files.exists(file)) {
-            return "(no output)";
-        }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            int chunk = (int) Math.min(length, 64 * 1024);
-            byte[] bytes = new byte[chunk];
-            raf.seek(length - chunk);
-            raf.readFully(bytes);
-            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\\R");
-            int from = Math.max(0, all.length - lines);
-            return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.deleteIfExists(p);
-                                } catch (IOException ignored) {
-                                    // Best effort: a leftover temp file must not fail a test run.
-                                }
-                            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // Best effort, as above.
-        }
     }
 
     /** The chosen port was taken before the broker could bind it; worth another try. */
