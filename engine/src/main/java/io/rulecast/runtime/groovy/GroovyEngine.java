@@ -112,15 +112,6 @@ public final class GroovyEngine implements ScriptEngine {
                 if (errors.size() > 1) {
                     detail = detail + " (and " + (errors.size() - 1) + " more)";
                 }
-                if (Boolean.getBoolean("rulecast.debug.compile")) {
-                    errors.forEach(
-                            x ->
-                                    System.err.println(
-                                            "compile error: "
-                                                    + (x instanceof SyntaxErrorMessage s2
-                                                            ? s2.getCause().getMessage()
-                                                            : x)));
-                }
                 return new CompileException(se.getLine(), se.getStartColumn(), detail.trim());
             }
             if (m instanceof ExceptionMessage em) {
