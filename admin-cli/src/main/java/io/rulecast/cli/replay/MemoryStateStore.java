@@ -3,10 +3,7 @@ package io.rulecast.cli.replay;
 import io.rulecast.runtime.StateStore;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,34 +40,6 @@ public final class MemoryStateStore {
                 return sum;
             }
         };
-    }
-
-    /**
-     * A store holding a deep copy of one key's state, detached from this one: what a dry run may
-     * change without effect.
-     */
-    public StateStore scratchCopy(String key) {
-        MemoryStateStore scratch = new MemoryStateStore();
-        Map<String, Object> values = byKey.get(key);
-        if (values != null) {
-            Map<String, Object> copy = scratch.byKey.computeIfAbsent(key, k -> new HashMap<>());
-            values.forEach((k, v) -> copy.put(k, deepCopy(v)));
-        }
-        return scratch.forKey(key);
-    }
-
-    private static Object deepCopy(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            Map<Object, Object> c = new LinkedHashMap<>();
-            m.forEach((k, x) -> c.put(k, deepCopy(x)));
-            return c;
-        }
-        if (v instanceof List<?> l) {
-            List<Object> c = new ArrayList<>(l.size());
-            l.forEach(x -> c.add(deepCopy(x)));
-            return c;
-        }
-        return v;
     }
 
     /** Keys with state, for tests and summaries. */

@@ -55,7 +55,6 @@ public final class Replayer implements AutoCloseable {
         final RuleDefinition definition;
         final CompiledRule compiled;
         final Failure compileFailure;
-        boolean warm;
 
         Prepared(RuleDefinition definition, CompiledRule compiled, Failure compileFailure) {
             this.definition = definition;
@@ -169,13 +168,6 @@ public final class Replayer implements AutoCloseable {
                 stats.failures++;
                 out.accept(ReplayLines.failure(event.eventId(), rule, p.compileFailure));
                 continue;
-            }
-            if (!p.warm) {
-                // A rule's first run in a fresh JVM pays for class loading and call-site linking,
-                // which can exceed script.timeout; the job pays it once and then runs warm. A dry
-                // run on a copy of the state keeps replay's output independent of that.
-                p.compiled.invoke(view, state.scratchCopy(key), dims);
-                p.warm = true;
             }
             Outcome o = p.compiled.invoke(view, store, dims);
             if (o.failed()) {
