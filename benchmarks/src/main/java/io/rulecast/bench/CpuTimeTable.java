@@ -45,6 +45,9 @@ public final class CpuTimeTable {
 
         double java = median(samples.get("Java processor class (the seed's design)"));
         System.out.printf(
+                "%nJDK %s, GraalJS runtime: %s%n",
+                Runtime.version(), io.rulecast.runtime.js.JsEngine.runtimeName());
+        System.out.printf(
                 "%n| variant | CPU ns / event (median of %d) | events / CPU-second | ratio to Java class |%n",
                 rounds);
         System.out.println("|---|---:|---:|---:|");

@@ -117,13 +117,35 @@ public final class JsEngine implements ScriptEngine {
             try (Context warm = newContext(false)) {
                 int rounds = JsWarmUp.run(warm, budget);
                 LOG.info(
-                        "JavaScript engine warmed up: {} rounds in {} ms",
+                        "JavaScript engine warmed up: {} rounds in {} ms ({})",
                         rounds,
-                        (System.nanoTime() - start) / 1_000_000);
+                        (System.nanoTime() - start) / 1_000_000,
+                        describe(engine));
             } catch (RuntimeException e) {
                 // Only the first events get slower; rules still compile and run.
                 LOG.warn("JavaScript engine warm-up failed: {}", e.toString());
             }
+        }
+    }
+
+    /**
+     * "compiled by Graal" when Truffle found a JIT compiler (a JVMCI JDK with Graal's compiler, see
+     * docs/performance.md), else "interpreted".
+     */
+    private static String describe(Engine engine) {
+        String name = engine.getImplementationName();
+        return "Interpreted".equals(name) ? "interpreted" : "compiled by Graal (" + name + ")";
+    }
+
+    /** How GraalJS runs in this JVM: "interpreted" or "compiled by Graal (…)". */
+    public static String runtimeName() {
+        try (Engine e =
+                Engine.newBuilder("js")
+                        .option("engine.WarnInterpreterOnly", "false")
+                        .out(OutputStream.nullOutputStream())
+                        .err(OutputStream.nullOutputStream())
+                        .build()) {
+            return describe(e);
         }
     }
 

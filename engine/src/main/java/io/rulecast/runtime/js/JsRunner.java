@@ -1,9 +1,7 @@
 package io.rulecast.runtime.js;
 
-import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.RuleContext;
-import io.rulecast.runtime.ScriptFailure;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
@@ -64,26 +62,18 @@ final class JsRunner {
         }
         this.rule = rule;
         this.failure = null;
+        boolean entered = false;
         try {
             guard.onCancel(() -> script.engine().cancelLater(this, token));
             guard.check();
+            context.enter();
+            entered = true;
             Value out = function.execute(new JsValues.ReadOnlyMap(event, "event"), ctx);
             if (failure != null) {
                 throw failure;
             }
-            int limit = script.engine().outputLimit();
-            if (out.hasArrayElements() && out.getArraySize() > limit) {
-                // It would fail at the runtime's count anyway; do not convert a million rows first.
-                throw new ScriptFailure(
-                        FailureReason.OUTPUT_LIMIT,
-                        "returned "
-                                + out.getArraySize()
-                                + " rows, more than "
-                                + limit
-                                + " (script.output.limit)");
-            }
             // Still inside the guarded window: getters and proxies run script code.
-            return JsValues.toJava(out, FailureReason.BAD_RETURN, "the returned value");
+            return JsValues.rowsToJava(out, script.engine().outputLimit());
         } catch (PolyglotException e) {
             throw JsFailures.atRunTime(e, failure, guard, script.sourceName());
         } catch (IllegalStateException e) {
@@ -93,6 +83,13 @@ final class JsRunner {
             }
             throw e;
         } finally {
+            if (entered) {
+                try {
+                    context.leave();
+                } catch (IllegalStateException ignored) {
+                    // closed by a cancel
+                }
+            }
             this.rule = null;
             synchronized (this) {
                 active = 0;

@@ -46,46 +46,90 @@ final class JsValues {
         return convert(v, reason, what, 0);
     }
 
+    /**
+     * What a rule returned, as plain data: most likely an object or an array, so those are told
+     * apart first. An array of more than {@code outputLimit} rows fails with {@code OUTPUT_LIMIT}
+     * before any of it is converted (the runtime's count would refuse it anyway).
+     */
+    static Object rowsToJava(Value v, int outputLimit) {
+        if (v.isNull()) {
+            return null;
+        }
+        String what = "the returned value";
+        if (v.hasArrayElements() && !v.isProxyObject()) {
+            long n = v.getArraySize();
+            if (n > outputLimit) {
+                throw new ScriptFailure(
+                        FailureReason.OUTPUT_LIMIT,
+                        "returned "
+                                + n
+                                + " rows, more than "
+                                + outputLimit
+                                + " (script.output.limit)");
+            }
+            return array(v, FailureReason.BAD_RETURN, what, 0);
+        }
+        return structured(v, FailureReason.BAD_RETURN, what, 0);
+    }
+
+    // Every test on a Value is a crossing into the guest, which costs about as much as a dozen
+    // interpreted JavaScript operations; the tests below come in the order that needs the fewest
+    // for the common kinds: strings and numbers in rows, plain objects and arrays as rows.
+
     private static Object convert(Value v, FailureReason reason, String what, int depth) {
-        if (v == null || v.isNull()) { // null: an argument the script left out
+        if (v == null) { // an argument the script left out
             return null;
         }
         if (v.isString()) {
             return v.asString();
         }
+        if (v.isNumber()) {
+            return number(v);
+        }
+        if (v.isNull()) {
+            return null;
+        }
+        return booleanOrStructured(v, reason, what, depth);
+    }
+
+    private static Object booleanOrStructured(
+            Value v, FailureReason reason, String what, int depth) {
         if (v.isBoolean()) {
             return v.asBoolean();
+        }
+        return structured(v, reason, what, depth);
+    }
+
+    /** Arrays and plain objects first; anything else goes through {@link #other}. */
+    private static Object structured(Value v, FailureReason reason, String what, int depth) {
+        if (v.hasArrayElements()) {
+            if (v.isProxyObject()) {
+                return proxy(v, reason, what);
+            }
+            return array(v, reason, what, depth);
+        }
+        Value meta = v.getMetaObject();
+        if (meta != null && "Object".equals(meta.getMetaQualifiedName())) {
+            return object(v, reason, what, depth);
+        }
+        return other(v, reason, what, depth);
+    }
+
+    private static Object other(Value v, FailureReason reason, String what, int depth) {
+        if (v.isString()) {
+            return v.asString();
         }
         if (v.isNumber()) {
             return number(v);
         }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isNull()) {
+            return null;
+        }
         if (v.isProxyObject()) {
-            Object p = v.asProxyObject();
-            if (p instanceof ReadOnlyMap m) {
-                return m.map;
-            }
-            if (p instanceof ReadOnlyList l) {
-                return l.list;
-            }
-            throw refuse(reason, what, p instanceof JsCtx ? "ctx" : "a part of ctx or console");
-        }
-        if (depth >= MAX_DEPTH) {
-            throw new ScriptFailure(
-                    reason, what + " nests deeper than " + MAX_DEPTH + " levels (a cycle?)");
-        }
-        if (v.hasArrayElements()) {
-            long n = v.getArraySize();
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new ScriptFailure(reason, what + " is an array of " + n + " elements");
-            }
-            List<Object> out = new ArrayList<>((int) Math.min(n, CHECK_EVERY));
-            for (int i = 0; i < n; i++) {
-                if (i % CHECK_EVERY == CHECK_EVERY - 1) {
-                    Guard.current().check();
-                }
-                out.add(convert(v.getArrayElement(i), reason, what, depth + 1));
-            }
-            return out;
+            return proxy(v, reason, what);
         }
         if (v.canExecute() || v.canInstantiate()) {
             throw refuse(reason, what, "a function");
@@ -103,30 +147,80 @@ final class JsValues {
             return hash(v, reason, what, depth);
         }
         if (v.hasMembers()) {
-            Set<String> keys = v.getMemberKeys();
-            if (keys.isEmpty()) {
-                // A promise, set or regexp has no own keys and would pass as {}: name it instead.
-                String type = metaName(v);
-                if (type != null && !type.equals("Object")) {
-                    throw refuse(reason, what, "a " + type);
-                }
-            }
-            Map<String, Object> out = new LinkedHashMap<>(Math.max(4, keys.size() * 4 / 3 + 1));
-            int i = 0;
-            for (String k : keys) {
-                if (++i % CHECK_EVERY == 0) {
-                    Guard.current().check();
-                }
-                Value member = v.getMember(k);
-                if (member.isNull() && isUndefined(member)) {
-                    continue;
-                }
-                out.put(k, convert(member, reason, what, depth + 1));
-            }
-            return out;
+            return object(v, reason, what, depth);
         }
         String type = metaName(v);
         throw refuse(reason, what, type == null ? "a " + v : "a " + type);
+    }
+
+    private static Object proxy(Value v, FailureReason reason, String what) {
+        Object p = v.asProxyObject();
+        if (p instanceof ReadOnlyMap m) {
+            return m.map;
+        }
+        if (p instanceof ReadOnlyList l) {
+            return l.list;
+        }
+        throw refuse(reason, what, p instanceof JsCtx ? "ctx" : "a part of ctx or console");
+    }
+
+    private static void checkDepth(FailureReason reason, String what, int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw new ScriptFailure(
+                    reason, what + " nests deeper than " + MAX_DEPTH + " levels (a cycle?)");
+        }
+    }
+
+    private static List<Object> array(Value v, FailureReason reason, String what, int depth) {
+        checkDepth(reason, what, depth);
+        long n = v.getArraySize();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new ScriptFailure(reason, what + " is an array of " + n + " elements");
+        }
+        List<Object> out = new ArrayList<>((int) Math.min(n, CHECK_EVERY));
+        for (int i = 0; i < n; i++) {
+            if (i % CHECK_EVERY == CHECK_EVERY - 1) {
+                Guard.current().check();
+            }
+            out.add(convert(v.getArrayElement(i), reason, what, depth + 1));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> object(
+            Value v, FailureReason reason, String what, int depth) {
+        checkDepth(reason, what, depth);
+        Set<String> keys = v.getMemberKeys();
+        if (keys.isEmpty()) {
+            // A promise, set or regexp has no own keys and would pass as {}: name it instead.
+            String type = metaName(v);
+            if (type != null && !type.equals("Object")) {
+                throw refuse(reason, what, "a " + type);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>(Math.max(4, keys.size() * 4 / 3 + 1));
+        int i = 0;
+        for (String k : keys) {
+            if (++i % CHECK_EVERY == 0) {
+                Guard.current().check();
+            }
+            Value m = v.getMember(k);
+            if (m == null) {
+                continue; // a getter or proxy trap removed it meanwhile
+            }
+            if (m.isString()) {
+                out.put(k, m.asString());
+            } else if (m.isNumber()) {
+                out.put(k, number(m));
+            } else if (m.isNull()) {
+                if (!isUndefined(m)) { // undefined members are left out, as JSON.stringify does
+                    out.put(k, null);
+                }
+            } else {
+                out.put(k, booleanOrStructured(m, reason, what, depth + 1));
+            }
+        }
+        return out;
     }
 
     private static Object hash(Value v, FailureReason reason, String what, int depth) {
@@ -150,6 +244,15 @@ final class JsValues {
     }
 
     private static Object number(Value v) {
+        double d = v.asDouble(); // one crossing for the common case; exact unless a huge BigInt
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+            // Integral and below 2^53: exact whatever the value's kind (a BigInt included); -0
+            // becomes the integer 0 rather than "-0.0".
+            return d == (int) d ? (Object) (int) d : (Object) (long) d;
+        }
+        if (d != d || !Double.isInfinite(d) && d != Math.rint(d)) {
+            return d; // NaN or a fraction: a double, as JavaScript has it
+        }
         if (v.fitsInInt()) {
             return v.asInt();
         }
@@ -157,9 +260,7 @@ final class JsValues {
             return v.asLong();
         }
         if (v.fitsInDouble()) {
-            double d = v.asDouble();
-            // -0 is integral; keep it an integer rather than emit "-0.0".
-            return d == 0 ? (Object) 0 : (Object) d;
+            return d; // infinite, or integral beyond 2^53 and beyond long
         }
         if (v.fitsInBigInteger()) {
             return v.asBigInteger();
