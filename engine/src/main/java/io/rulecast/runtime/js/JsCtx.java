@@ -4,7 +4,7 @@ import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.RuleContext;
 import io.rulecast.runtime.ScriptFailure;
 import java.util.Map;
-import java.util.function.Function;
+import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -20,10 +20,20 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * <p>A failure raised by a ctx call (a bad argument, the output limit, a sandbox refusal) is also
  * recorded on the runner: catching it in the script does not make the invocation succeed.
  */
-final class JsCtx implements ProxyObject {
-    private static final String[] KEYS = {
-        "upsert", "delete", "alert", "metric", "dim", "state", "config", "log"
-    };
+final class JsCtx {
+    /**
+     * Evaluated in each context: {@code ctx}, {@code ctx.state} and {@code console} as frozen plain
+     * objects whose members are the host functions. Reading {@code ctx.upsert} is then an ordinary
+     * property read inside the guest rather than a crossing into Java (two, for a proxy object),
+     * and writes fail as on any frozen object, with a TypeError.
+     */
+    private static final String FACTORY =
+            "(function (upsert, del, alert, metric, dim, log, get, put, incr, config) {"
+                    + " 'use strict'; const f = Object.freeze;"
+                    + " return [f({upsert: upsert, delete: del, alert: alert, metric: metric,"
+                    + " dim: dim, state: f({get: get, put: put, incr: incr}), config: config,"
+                    + " log: log}),"
+                    + " f({log: log, info: log, warn: log, error: log, debug: log})]; })";
 
     private final JsRunner runner;
     private final ProxyExecutable upsert;
@@ -32,8 +42,7 @@ final class JsCtx implements ProxyObject {
     private final ProxyExecutable metric;
     private final ProxyExecutable dim;
     private final ProxyExecutable log;
-    private final ProxyObject state;
-    private final ProxyObject console;
+    private final StateFunctions state;
 
     JsCtx(JsRunner runner) {
         this.runner = runner;
@@ -94,72 +103,26 @@ final class JsCtx implements ProxyObject {
                             rule().log(joined(a));
                             return null;
                         });
-        this.state = new StateObject();
-        ProxyExecutable consoleLog = log;
-        this.console =
-                new Members(
-                        new String[] {"log", "info", "warn", "error", "debug"},
-                        k -> consoleLog,
-                        "console");
+        this.state = new StateFunctions();
     }
 
-    /** The {@code console} global: every method writes to {@code ctx.log}. */
-    ProxyObject console() {
-        return console;
-    }
-
-    @Override
-    public Object getMember(String key) {
-        switch (key) {
-            case "upsert":
-                return upsert;
-            case "delete":
-                return delete;
-            case "alert":
-                return alert;
-            case "metric":
-                return metric;
-            case "dim":
-                return dim;
-            case "log":
-                return log;
-            case "state":
-                return state;
-            case "config":
-                return new JsValues.ReadOnlyMap(rule().getConfig(), "ctx.config");
-            default:
-                return null;
-        }
-    }
-
-    @Override
-    public Object getMemberKeys() {
-        return ProxyArray.fromArray((Object[]) KEYS.clone());
-    }
-
-    @Override
-    public boolean hasMember(String key) {
-        for (String k : KEYS) {
-            if (k.equals(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public void putMember(String key, Value value) {
-        throw readOnly("ctx");
-    }
-
-    @Override
-    public boolean removeMember(String key) {
-        throw readOnly("ctx");
-    }
-
-    @Override
-    public String toString() {
-        return "[object ctx]";
+    /**
+     * Builds {@code ctx} and {@code console} in {@code context}: element 0 is ctx, element 1 the
+     * console, whose every method writes to {@code ctx.log}.
+     */
+    Value toGuest(Context context) {
+        return context.eval("js", FACTORY)
+                .execute(
+                        upsert,
+                        delete,
+                        alert,
+                        metric,
+                        dim,
+                        log,
+                        state.get,
+                        state.put,
+                        state.incr,
+                        new ConfigView());
     }
 
     private RuleContext rule() {
@@ -258,11 +221,7 @@ final class JsCtx implements ProxyObject {
     }
 
     /** {@code ctx.state}: get, put and incr on the current event's key. */
-    private final class StateObject extends Members {
-        StateObject() {
-            super(new String[] {"get", "put", "incr"}, null, "ctx.state");
-        }
-
+    private final class StateFunctions {
         private final ProxyExecutable get =
                 guarded(
                         "ctx.state.get",
@@ -296,67 +255,38 @@ final class JsCtx implements ProxyObject {
                                     rule().getState().incr(text(a, 0, "ctx.state name"), n),
                                     "a ctx.state value");
                         });
-
-        @Override
-        public Object getMember(String key) {
-            switch (key) {
-                case "get":
-                    return get;
-                case "put":
-                    return put;
-                case "incr":
-                    return incr;
-                default:
-                    return null;
-            }
-        }
     }
 
-    /** A fixed, read-only set of members. */
-    private static class Members implements ProxyObject {
-        private final String[] keys;
-        private final Function<String, Object> lookup;
-        private final String label;
-
-        Members(String[] keys, Function<String, Object> lookup, String label) {
-            this.keys = keys;
-            this.lookup = lookup;
-            this.label = label;
-        }
-
+    /** {@code ctx.config}: the config of the rule running at the time, read-only. */
+    private final class ConfigView implements ProxyObject {
         @Override
         public Object getMember(String key) {
-            return hasMember(key) ? lookup.apply(key) : null;
+            return JsValues.toJs(rule().getConfig().get(key), "ctx.config");
         }
 
         @Override
         public Object getMemberKeys() {
-            return ProxyArray.fromArray((Object[]) keys.clone());
+            return ProxyArray.fromArray(rule().getConfig().keySet().toArray());
         }
 
         @Override
         public boolean hasMember(String key) {
-            for (String k : keys) {
-                if (k.equals(key)) {
-                    return true;
-                }
-            }
-            return false;
+            return rule().getConfig().containsKey(key);
         }
 
         @Override
         public void putMember(String key, Value value) {
-            throw readOnly(label);
+            throw readOnly("ctx.config");
         }
 
         @Override
         public boolean removeMember(String key) {
-            throw readOnly(label);
+            throw readOnly("ctx.config");
         }
 
         @Override
         public String toString() {
-            return "[object " + label + "]";
+            return "[object ctx.config]";
         }
     }
 }

@@ -53,6 +53,10 @@ final class JsFailures {
             Pattern.compile("^ReferenceError: ([\\p{L}\\p{N}_$]+) is not defined");
     private static final Pattern BODY_SYNTAX =
             Pattern.compile("^SyntaxError: <function>:(\\d+):(\\d+) (.*)$");
+    private static final Pattern READ_ONLY =
+            Pattern.compile(
+                    "^TypeError: Cannot (assign to read only property|add property|delete property"
+                            + "|redefine property|define property)");
     private static final Pattern SOURCE_PREFIX = Pattern.compile("^SyntaxError: \\S+:\\d+:\\d+ ");
 
     private JsFailures() {}
@@ -119,6 +123,11 @@ final class JsFailures {
                                     + "' is not available: a rule sees only event, ctx and"
                                     + " standard JavaScript",
                             line));
+        }
+        if (READ_ONLY.matcher(message).find()) {
+            // ctx, ctx.state and console are frozen objects.
+            return new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR, at(message + " (it is read-only)", line));
         }
         return new ScriptFailure(FailureReason.SCRIPT_ERROR, at(message, line));
     }

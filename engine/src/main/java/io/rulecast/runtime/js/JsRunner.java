@@ -20,6 +20,9 @@ final class JsRunner {
     private final Value function;
     private final JsCtx ctx;
 
+    /** {@code ctx} as the script sees it: a frozen object in this context. */
+    private final Value guestCtx;
+
     /** The invocation's context and first ctx failure; touched only by the invoking thread. */
     private RuleContext rule;
 
@@ -39,7 +42,9 @@ final class JsRunner {
         try {
             this.function = context.parse(source).execute();
             this.ctx = new JsCtx(this);
-            context.getBindings("js").putMember("console", ctx.console());
+            Value made = ctx.toGuest(context);
+            this.guestCtx = made.getArrayElement(0);
+            context.getBindings("js").putMember("console", made.getArrayElement(1));
         } catch (RuntimeException e) {
             context.close(true);
             throw e;
@@ -68,7 +73,7 @@ final class JsRunner {
             guard.check();
             context.enter();
             entered = true;
-            Value out = function.execute(new JsValues.ReadOnlyMap(event, "event"), ctx);
+            Value out = function.execute(new JsValues.ReadOnlyMap(event, "event"), guestCtx);
             if (failure != null) {
                 throw failure;
             }

@@ -161,7 +161,7 @@ final class JsValues {
         if (p instanceof ReadOnlyList l) {
             return l.list;
         }
-        throw refuse(reason, what, p instanceof JsCtx ? "ctx" : "a part of ctx or console");
+        throw refuse(reason, what, "a part of ctx");
     }
 
     private static void checkDepth(FailureReason reason, String what, int depth) {
