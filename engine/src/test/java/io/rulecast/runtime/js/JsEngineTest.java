@@ -42,6 +42,21 @@ class JsEngineTest {
         h.close();
     }
 
+    /**
+     * The jit profile runs these tests on a JVMCI JDK with Graal's compiler and sets this property:
+     * there, rules must really run compiled, or the profile would test the interpreter twice.
+     */
+    @Test
+    void runsCompiledWhereTheBuildAsksForIt() {
+        String runtime = JsEngine.runtimeName();
+        if (Boolean.getBoolean("rulecast.test.expect.js.compiled")) {
+            assertTrue(runtime.startsWith("compiled by Graal"), runtime);
+        } else if (Runtime.version().feature() < 25) {
+            // GraalJS 25's compiler needs the JVMCI of JDK 25: older JDKs interpret.
+            assertEquals("interpreted", runtime);
+        }
+    }
+
     private static Outcome ok(String script) throws CompileException {
         Outcome o = h.run(script);
         assertNull(o.failure(), () -> "failed: " + o.failure());
