@@ -3,12 +3,14 @@ package io.rulecast.job;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One row change for a MySQL table, produced by a rule: an upsert of the named columns or a delete
  * by key. Carries the rule and version that produced it, for dead letters and metrics. The routing
  * function emits these; the wide-table sink applies them.
  */
+@TypeInfo(TableWriteTypeInfo.Factory.class)
 public final class TableWrite implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -49,13 +49,62 @@ class FlinkTypesTest {
     }
 
     @Test
-    void outputsSurviveKryoCopies() throws Exception {
+    @SuppressWarnings("unchecked")
+    void tableWritesHaveTheirOwnSerializerForEveryKindOfPlainData() throws Exception {
+        assertInstanceOf(TableWriteTypeInfo.class, TypeInformation.of(TableWrite.class));
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("tags", new java.util.ArrayList<>(java.util.List.of("a", 2, 3L)));
+        nested.put("none", null);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", 1);
-        row.put("n", new java.math.BigDecimal("1.5"));
-        TableWrite w = new TableWrite(TableWrite.Kind.UPSERT, "t", row, "d/t/main", "v", "e", 1);
-        TableWrite wb = roundTripAny(TableWrite.class, w);
-        assertEquals(row, wb.row());
+        row.put("big", 1L << 40);
+        row.put("d", 2.5);
+        row.put("n", new java.math.BigDecimal("-12345678901234567890.125"));
+        row.put("i", new java.math.BigInteger("123456789012345678901234567890"));
+        row.put("yes", true);
+        row.put("no", false);
+        row.put("null", null);
+        row.put("text", "错题本 ".repeat(30_000)); // over writeUTF's 64 KiB
+        row.put("json", nested);
+        TableWrite w = new TableWrite(TableWrite.Kind.UPSERT, "t", row, "d/t/main", "v", "e", 7);
+        TableWrite back = roundTripAny(TableWrite.class, w);
+        assertEquals(row, back.row());
+        assertEquals(
+                java.util.List.copyOf(row.keySet()), java.util.List.copyOf(back.row().keySet()));
+        assertEquals(
+                java.util.List.of(TableWrite.Kind.UPSERT, "t", "d/t/main", "v", "e", 7L),
+                java.util.List.of(
+                        back.kind(),
+                        back.table(),
+                        back.rule(),
+                        back.version(),
+                        back.eventId(),
+                        back.eventTimestamp()));
+
+        TableWrite delete =
+                new TableWrite(TableWrite.Kind.DELETE, "t", Map.of("id", 1), null, null, null, 0);
+        TableWrite d = roundTripAny(TableWrite.class, delete);
+        assertEquals(TableWrite.Kind.DELETE, d.kind());
+        assertEquals(null, d.rule());
+
+        TypeSerializer<TableWrite> s =
+                TypeInformation.of(TableWrite.class).createSerializer(new SerializerConfigImpl());
+        TableWrite copy = s.copy(w);
+        ((Map<String, Object>) copy.row().get("json")).put("changed", 1);
+        assertEquals(nested, row.get("json"), "a copy shares no map with the original");
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        Map<String, Object> bad = new LinkedHashMap<>(Map.of("x", new Object()));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class,
+                () ->
+                        s.serialize(
+                                new TableWrite(
+                                        TableWrite.Kind.UPSERT, "t", bad, null, null, null, 0),
+                                out));
+    }
+
+    @Test
+    void outputsSurviveKryoCopies() throws Exception {
         OutputMessage m =
                 new OutputMessage("x", null, new byte[] {1}, new LinkedHashMap<>(Map.of("a", "b")));
         assertEquals(Map.of("a", "b"), roundTripAny(OutputMessage.class, m).headers());
