@@ -55,8 +55,9 @@ final class JsFailures {
             Pattern.compile("^SyntaxError: <function>:(\\d+):(\\d+) (.*)$");
     private static final Pattern READ_ONLY =
             Pattern.compile(
-                    "^TypeError: Cannot (assign to read only property|add property|delete property"
-                            + "|redefine property|define property)");
+                    "^TypeError: .*(read only property|non-extensible|not extensible"
+                            + "|not a configurable property|Cannot (delete|redefine|define)"
+                            + " property)");
     private static final Pattern SOURCE_PREFIX = Pattern.compile("^SyntaxError: \\S+:\\d+:\\d+ ");
 
     private JsFailures() {}

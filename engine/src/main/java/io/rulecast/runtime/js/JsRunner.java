@@ -73,6 +73,8 @@ final class JsRunner {
             guard.check();
             context.enter();
             entered = true;
+            // Entered once for the whole invocation: every Value call below would enter and leave
+            // the context again otherwise, which is a good part of a crossing's cost.
             Value out = function.execute(new JsValues.ReadOnlyMap(event, "event"), guestCtx);
             if (failure != null) {
                 throw failure;
@@ -91,8 +93,8 @@ final class JsRunner {
             if (entered) {
                 try {
                     context.leave();
-                } catch (IllegalStateException ignored) {
-                    // closed by a cancel
+                } catch (RuntimeException ignored) {
+                    // closed by a cancel meanwhile: there is nothing left to leave
                 }
             }
             this.rule = null;

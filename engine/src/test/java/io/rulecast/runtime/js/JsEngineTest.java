@@ -221,7 +221,11 @@ class JsEngineTest {
                         "event.payload.tags.push('x');",
                         "event.payload.tags[0] = 'y';",
                         "ctx.config.output_table = 'other';",
-                        "ctx.upsert = null;")) {
+                        "ctx.upsert = null;",
+                        "delete ctx.dim;",
+                        "ctx.extra = 1;",
+                        "ctx.state.get = null;",
+                        "console.log = null;")) {
             Outcome o = fails(FailureReason.SCRIPT_ERROR, write, JsHarness.OUTPUT);
             assertTrue(o.failure().message().contains("read-only"), o.failure().message());
         }
