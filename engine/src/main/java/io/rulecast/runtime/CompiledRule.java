@@ -120,14 +120,14 @@ public final class CompiledRule {
             ctx.add(
                     new Emission.Upsert(
                             requireOutputTable(),
-                            PlainData.copyMap(m, FailureReason.BAD_RETURN, "returned row")));
+                            PlainData.finalMap(m, FailureReason.BAD_RETURN, "returned row")));
         } else if (returned instanceof List<?> list) {
             String table = list.isEmpty() ? null : requireOutputTable();
             for (Object o : list) {
                 ctx.add(
                         new Emission.Upsert(
                                 table,
-                                PlainData.copyMap(
+                                PlainData.finalMap(
                                         o, FailureReason.BAD_RETURN, "each returned row")));
             }
         } else {

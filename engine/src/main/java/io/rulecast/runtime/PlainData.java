@@ -39,6 +39,44 @@ public final class PlainData {
         return (Map<String, Object>) copy(value, reason, 0);
     }
 
+    /**
+     * {@code value} as a row of plain data, for a value the script can no longer change (it has
+     * returned): a flat {@code LinkedHashMap} of string keys and scalar values — what a Groovy map
+     * literal or a converted JavaScript object is — is taken as it is; anything else is copied as
+     * {@link #copyMap} does. Safe because nothing a script can reach hands out a shared {@code
+     * LinkedHashMap}: the event, dimension rows and config are read-only views, and state values
+     * come as copies. Saves a copy of every returned row (about 14% of a Groovy invocation).
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> finalMap(Object value, FailureReason reason, String what) {
+        if (value != null
+                && value.getClass() == LinkedHashMap.class
+                && flatPlain((Map<?, ?>) value)) {
+            return (Map<String, Object>) value;
+        }
+        return copyMap(value, reason, what);
+    }
+
+    private static boolean flatPlain(Map<?, ?> m) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String)) {
+                return false;
+            }
+            Object v = e.getValue();
+            if (!(v == null
+                    || v instanceof String
+                    || v instanceof Integer
+                    || v instanceof Long
+                    || v instanceof Double
+                    || v instanceof Boolean
+                    || v instanceof BigDecimal
+                    || v instanceof BigInteger)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Object copy(Object v, FailureReason reason, int depth) {
         if (v == null || v instanceof String || v instanceof Boolean) {
             return v;

@@ -141,12 +141,22 @@ public final class RuleContext {
             this.store = store;
         }
 
+        /**
+         * The value under {@code name}; a map or list comes as a copy of its own, so state changes
+         * only through {@link #put} and {@link #incr} (and what a script returns never shares an
+         * object with the state).
+         */
         public Object get(String name) {
+            Object v;
             if (pending != null && pending.containsKey(name)) {
-                Object v = pending.get(name);
-                return v == REMOVED ? null : v;
+                v = pending.get(name);
+                v = v == REMOVED ? null : v;
+            } else {
+                v = store.get(name);
             }
-            return store.get(name);
+            return v instanceof Map || v instanceof java.util.List
+                    ? PlainData.copy(v, FailureReason.SCRIPT_ERROR)
+                    : v;
         }
 
         public void put(String name, Object value) {

@@ -179,6 +179,25 @@ class GroovyEngineTest {
                 Map.of("n", 3L, "before", 3L), ((Emission.Upsert) ok.emissions().get(0)).row());
     }
 
+    /**
+     * A state value comes out as a copy: changing it changes state only through put, and a returned
+     * row (taken without a copy) never shares an object with the state.
+     */
+    @Test
+    void stateValuesComeOutAsCopies() throws Exception {
+        run("ctx.state.put('m', [a: 1, tags: ['x']])\nnull");
+        Outcome o =
+                run(
+                        "def m = ctx.state.get('m')\nm.a = 2\nm.tags << 'y'\n"
+                                + "def flat = ctx.state.get('m')\nflat.remove('tags')\nflat");
+        assertNull(o.failure(), () -> String.valueOf(o.failure()));
+        assertEquals(Map.of("a", 1), ((Emission.Upsert) o.emissions().get(0)).row());
+        assertEquals(Map.of("a", 1, "tags", List.of("x")), h.state.get("m"));
+        Outcome put = run("def m = ctx.state.get('m')\nm.a = 3\nctx.state.put('m', m)\nm.a = 4\nm");
+        assertEquals(4, ((Emission.Upsert) put.emissions().get(0)).row().get("a"));
+        assertEquals(3, ((Map<?, ?>) h.state.get("m")).get("a"));
+    }
+
     @Test
     void regexMethodsBehaveLikeGroovys() throws Exception {
         Outcome o =
