@@ -110,6 +110,14 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
      * @return the unique name, {@code prefix-<random>}
      */
     public String createTopic(String prefix, int partitions) {
+        return createTopic(shared().admin, prefix, partitions);
+    }
+
+    /**
+     * As {@link #createTopic(String, int)}, through {@code admin}: for a test that runs a broker of
+     * its own.
+     */
+    public static String createTopic(Admin admin, String prefix, int partitions) {
         if (prefix == null || !TOPIC_PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException(
                     "topic prefix must be 1-200 of [a-zA-Z0-9._-], got '" + prefix + "'");
@@ -118,7 +126,6 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Admin admin = shared().admin;
         await(
                 admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all(),
                 "create topic " + name);

@@ -1,5 +1,6 @@
 package io.rulecast.cli.demo;
 
+import io.rulecast.broker.ChildJvms;
 import io.rulecast.broker.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -107,7 +106,7 @@ public final class DemoEnvironment implements AutoCloseable {
         while ((r = poll()) != null) {
             closeQuietly(r);
         }
-        deleteRecursively(workDir);
+        ChildJvms.deleteRecursively(workDir);
     }
 
     private synchronized AutoCloseable poll() {
@@ -119,25 +118,6 @@ public final class DemoEnvironment implements AutoCloseable {
             r.close();
         } catch (Exception ignored) {
             // Best effort: the next resource must still be stopped.
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.deleteIfExists(p);
-                                } catch (IOException ignored) {
-                                    // a file still held open; the rest goes
-                                }
-                            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // as above
         }
     }
 }

@@ -3,21 +3,18 @@ package io.rulecast.job.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.rulecast.broker.ChildJvms;
 import io.rulecast.broker.KafkaBroker;
+import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -66,48 +63,17 @@ class BrokerRestartITCase {
             }
         } finally {
             broker.stop();
-            deleteRecursively(dir);
+            ChildJvms.deleteRecursively(dir);
         }
     }
 
     /** Topic creation on the test's own broker. */
     private static JobFixture.Topics topics(String bootstrap) {
         return (prefix, partitions) -> {
-            String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
             try (Admin admin =
                     Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
-                        .all()
-                        .get(30, TimeUnit.SECONDS);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (admin
-                        .describeTopics(List.of(name))
-                        .allTopicNames()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(name)
-                        .partitions()
-                        .stream()
-                        .anyMatch(p -> p.leader() == null)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(name + " has no leader after 30 s");
-                    }
-                    JobFixture.sleep(50);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
+                return KafkaBrokerExtension.createTopic(admin, prefix, partitions);
             }
-            return name;
         };
-    }
-
-    private static void deleteRecursively(Path dir) throws Exception {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import static io.rulecast.job.it.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.rulecast.broker.ChildJvms;
 import io.rulecast.cluster.FlinkCluster;
 import io.rulecast.cluster.FlinkCluster.FlinkProcess;
 import io.rulecast.testing.KafkaBrokerExtension;
@@ -67,7 +68,7 @@ class FlinkClusterITCase {
                 throw t;
             }
         } finally {
-            deleteRecursively(work);
+            ChildJvms.deleteRecursively(work);
         }
     }
 
@@ -328,19 +329,5 @@ class FlinkClusterITCase {
                 LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
                         + " [cluster-it] "
                         + String.format(format, args));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.deleteIfExists(p);
-                                } catch (IOException ignored) {
-                                    // a leftover temp file must not fail the test
-                                }
-                            });
-        }
     }
 }
