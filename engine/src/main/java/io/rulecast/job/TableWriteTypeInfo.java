@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,7 +224,7 @@ public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
             } else if (v instanceof String s) {
                 // writeUTF stops at 64 KiB of encoded text; a TEXT column value may be longer.
                 out.writeByte(STRING);
-                byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
                 out.writeInt(b.length);
                 out.write(b);
             } else if (v instanceof Integer i) {
@@ -273,7 +274,7 @@ public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
                     {
                         byte[] b = new byte[in.readInt()];
                         in.readFully(b);
-                        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+                        return new String(b, StandardCharsets.UTF_8);
                     }
                 case INT:
                     return in.readInt();

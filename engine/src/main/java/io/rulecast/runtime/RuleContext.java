@@ -154,7 +154,7 @@ public final class RuleContext {
             } else {
                 v = store.get(name);
             }
-            return v instanceof Map || v instanceof java.util.List
+            return v instanceof Map || v instanceof List
                     ? PlainData.copy(v, FailureReason.SCRIPT_ERROR)
                     : v;
         }

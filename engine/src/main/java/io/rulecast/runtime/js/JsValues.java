@@ -52,9 +52,6 @@ final class JsValues {
      * before any of it is converted (the runtime's count would refuse it anyway).
      */
     static Object rowsToJava(Value v, int outputLimit) {
-        if (v.isNull()) {
-            return null;
-        }
         String what = "the returned value";
         if (v.hasArrayElements() && !v.isProxyObject()) {
             long n = v.getArraySize();
@@ -69,13 +66,12 @@ final class JsValues {
             }
             return array(v, FailureReason.BAD_RETURN, what, 0);
         }
-        return structured(v, FailureReason.BAD_RETURN, what, 0);
+        return convert(v, FailureReason.BAD_RETURN, what, 0);
     }
 
     // Every test on a Value is a crossing into the guest, which costs about as much as a dozen
-    // interpreted JavaScript operations; the tests below come in the order that needs the fewest
-    // for the common kinds: strings and numbers in rows, plain objects and arrays as rows.
-
+    // interpreted JavaScript operations: strings and numbers, the most common values in rows, are
+    // tested first.
     private static Object convert(Value v, FailureReason reason, String what, int depth) {
         if (v == null) { // an argument the script left out
             return null;
@@ -89,44 +85,11 @@ final class JsValues {
         if (v.isNull()) {
             return null;
         }
-        return booleanOrStructured(v, reason, what, depth);
-    }
-
-    private static Object booleanOrStructured(
-            Value v, FailureReason reason, String what, int depth) {
         if (v.isBoolean()) {
             return v.asBoolean();
         }
-        return structured(v, reason, what, depth);
-    }
-
-    /** Arrays and plain objects first; anything else goes through {@link #other}. */
-    private static Object structured(Value v, FailureReason reason, String what, int depth) {
         if (v.hasArrayElements()) {
-            if (v.isProxyObject()) {
-                return proxy(v, reason, what);
-            }
-            return array(v, reason, what, depth);
-        }
-        Value meta = v.getMetaObject();
-        if (meta != null && "Object".equals(meta.getMetaQualifiedName())) {
-            return object(v, reason, what, depth);
-        }
-        return other(v, reason, what, depth);
-    }
-
-    private static Object other(Value v, FailureReason reason, String what, int depth) {
-        if (v.isString()) {
-            return v.asString();
-        }
-        if (v.isNumber()) {
-            return number(v);
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        if (v.isNull()) {
-            return null;
+            return v.isProxyObject() ? proxy(v, reason, what) : array(v, reason, what, depth);
         }
         if (v.isProxyObject()) {
             return proxy(v, reason, what);
@@ -208,22 +171,16 @@ final class JsValues {
             if (m == null) {
                 continue; // a getter or proxy trap removed it meanwhile
             }
-            if (m.isString()) {
-                out.put(k, m.asString());
-            } else if (m.isNumber()) {
-                out.put(k, number(m));
-            } else if (m.isNull()) {
-                if (!isUndefined(m)) { // undefined members are left out, as JSON.stringify does
-                    out.put(k, null);
-                }
-            } else {
-                out.put(k, booleanOrStructured(m, reason, what, depth + 1));
+            Object plain = convert(m, reason, what, depth + 1);
+            if (plain != null || !isUndefined(m)) { // undefined is left out, as JSON.stringify does
+                out.put(k, plain);
             }
         }
         return out;
     }
 
     private static Object hash(Value v, FailureReason reason, String what, int depth) {
+        checkDepth(reason, what, depth);
         Map<String, Object> out = new LinkedHashMap<>();
         Value it = v.getHashEntriesIterator();
         int i = 0;
