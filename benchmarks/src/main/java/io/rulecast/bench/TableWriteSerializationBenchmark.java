@@ -1,7 +1,7 @@
 package io.rulecast.bench;
 
-import io.rulecast.job.TableWrite;
-import io.rulecast.job.TableWriteTypeInfo;
+import io.rulecast.job.sink.TableWrite;
+import io.rulecast.job.sink.TableWriteTypeInfo;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.rulecast.job;
 
+import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ListStateDescriptor;

@@ -2,7 +2,7 @@ package io.rulecast.job.dims;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.rulecast.job.sink.JdbcConnectionSpec;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.job.sink.TableSchema;
 import io.rulecast.runtime.DimensionLookup;

@@ -1,8 +1,8 @@
 package io.rulecast.job.events;
 
 import io.rulecast.job.Descriptors;
-import io.rulecast.job.OutputMessage;
-import io.rulecast.job.messages.Messages;
+import io.rulecast.job.output.Messages;
+import io.rulecast.job.output.OutputMessage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

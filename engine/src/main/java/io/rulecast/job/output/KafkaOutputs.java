@@ -1,6 +1,5 @@
 package io.rulecast.job.output;
 
-import io.rulecast.job.OutputMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;

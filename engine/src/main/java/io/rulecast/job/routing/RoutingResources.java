@@ -2,7 +2,7 @@ package io.rulecast.job.routing;
 
 import io.rulecast.job.dims.DimensionSpec;
 import io.rulecast.job.dims.JdbcDimensionLookup;
-import io.rulecast.job.sink.JdbcConnectionSpec;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.runtime.DimensionLookup;
 import java.io.Serializable;

@@ -1,6 +1,6 @@
 package io.rulecast.job.sink;
 
-import io.rulecast.job.TableWrite;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,5 @@
 package io.rulecast.job.sink;
 
-import io.rulecast.job.TableWrite;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;

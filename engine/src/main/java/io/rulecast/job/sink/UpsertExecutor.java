@@ -1,6 +1,6 @@
 package io.rulecast.job.sink;
 
-import io.rulecast.job.TableWrite;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.io.IOException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
 package io.rulecast.job.sink;
 
-import io.rulecast.job.TableWrite;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

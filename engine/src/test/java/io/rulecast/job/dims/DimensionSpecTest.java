@@ -3,7 +3,7 @@ package io.rulecast.job.dims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.rulecast.job.sink.JdbcConnectionSpec;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.job.sink.JdbcConnectionSpec;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.testing.MariaDbExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.job.messages.Messages;
+import io.rulecast.job.output.Messages;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.time.Duration;

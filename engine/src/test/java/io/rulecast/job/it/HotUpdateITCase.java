@@ -4,7 +4,7 @@ import static io.rulecast.job.it.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.job.messages.Messages;
+import io.rulecast.job.output.Messages;
 import io.rulecast.runtime.VersionHash;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;

@@ -3,7 +3,7 @@ package io.rulecast.job.it;
 import static io.rulecast.job.it.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rulecast.job.messages.Messages;
+import io.rulecast.job.output.Messages;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.net.URI;

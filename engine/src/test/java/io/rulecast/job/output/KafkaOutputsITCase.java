@@ -3,7 +3,6 @@ package io.rulecast.job.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.rulecast.job.OutputMessage;
 import io.rulecast.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

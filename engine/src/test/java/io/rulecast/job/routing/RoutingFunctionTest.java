@@ -7,8 +7,8 @@ import static io.rulecast.job.routing.RoutingHarness.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.job.OutputMessage;
-import io.rulecast.job.messages.Messages;
+import io.rulecast.job.output.Messages;
+import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
 import java.util.List;
 import java.util.Map;

@@ -2,14 +2,14 @@ package io.rulecast.job.routing;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.Descriptors;
-import io.rulecast.job.OutputMessage;
-import io.rulecast.job.TableWrite;
 import io.rulecast.job.events.EventReader;
 import io.rulecast.job.events.RawRecord;
 import io.rulecast.job.events.RoutedEvent;
-import io.rulecast.job.messages.Messages;
+import io.rulecast.job.output.Messages;
+import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.job.rules.RuleChange;
+import io.rulecast.job.sink.TableWrite;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.rulecast.job.TableWrite;
-import io.rulecast.job.TableWrite.Kind;
+import io.rulecast.job.sink.TableWrite.Kind;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,8 +3,7 @@ package io.rulecast.job.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.rulecast.job.TableWrite;
-import io.rulecast.job.TableWrite.Kind;
+import io.rulecast.job.sink.TableWrite.Kind;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

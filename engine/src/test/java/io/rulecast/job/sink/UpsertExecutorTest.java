@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.job.TableWrite;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.io.IOException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLDataException;

@@ -2,8 +2,7 @@ package io.rulecast.job.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rulecast.job.TableWrite;
-import io.rulecast.job.TableWrite.Kind;
+import io.rulecast.job.sink.TableWrite.Kind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

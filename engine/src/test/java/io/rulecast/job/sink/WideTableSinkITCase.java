@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.event.Json;
-import io.rulecast.job.TableWrite;
-import io.rulecast.job.TableWrite.Kind;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
+import io.rulecast.job.sink.TableWrite.Kind;
 import io.rulecast.testing.MariaDbExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.rulecast.job;
+package io.rulecast.job.output;
 
 import java.io.Serializable;
 import java.util.Map;

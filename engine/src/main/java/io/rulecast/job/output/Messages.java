@@ -1,7 +1,6 @@
-package io.rulecast.job.messages;
+package io.rulecast.job.output;
 
 import io.rulecast.event.Json;
-import io.rulecast.job.OutputMessage;
 import io.rulecast.job.events.RawRecord;
 import io.rulecast.runtime.Emission;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.rulecast.job;
+package io.rulecast.job.sink;
 
 import java.io.IOException;
 import java.lang.reflect.Type;

@@ -1,4 +1,4 @@
-package io.rulecast.job;
+package io.rulecast.job.sink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.rulecast.job.events.RawRecord;
 import io.rulecast.job.events.RoutedEvent;
+import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.job.rules.RuleChange;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.rulecast.job.messages;
+package io.rulecast.job.output;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.event.Json;
-import io.rulecast.job.OutputMessage;
 import io.rulecast.job.events.RawRecord;
 import io.rulecast.runtime.Emission;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.rulecast.job.sink;
+package io.rulecast.job.jdbc;
 
 import java.io.Serializable;
 import java.sql.Connection;
