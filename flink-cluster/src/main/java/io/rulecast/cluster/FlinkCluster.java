@@ -53,7 +53,8 @@ public final class FlinkCluster implements AutoCloseable {
                     CLASSPATH_RESOURCE,
                     CLASSPATH_PROPERTY,
                     null,
-                    "resolve it with: mvn -pl flink-cluster package");
+                    "resolve it with: mvn -pl flink-cluster package",
+                    false);
     private static final String JOB_MANAGER_MAIN =
             "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER_MAIN =

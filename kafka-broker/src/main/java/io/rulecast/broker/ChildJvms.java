@@ -50,6 +50,8 @@ public final class ChildJvms {
      * @param property the system property that overrides the list
      * @param env the environment variable that overrides the list (may be null)
      * @param rebuild how to make the build write the file again
+     * @param sharesLib in a distribution, the child also gets {@code lib/*.jar}: the jars it shares
+     *     with the CLI are not copied into {@code lib/NAME/} twice
      */
     public record Jars(
             String what,
@@ -58,7 +60,8 @@ public final class ChildJvms {
             String resource,
             String property,
             String env,
-            String rebuild) {}
+            String rebuild,
+            boolean sharesLib) {}
 
     /**
      * The class path of a child JVM (see the class comment for the order of the places looked in).
@@ -77,7 +80,12 @@ public final class ChildJvms {
         }
         String home = System.getProperty(HOME_PROPERTY);
         if (home != null && !home.isBlank()) {
-            return distributionJars(jars, Path.of(home, "lib", jars.libDir()), error);
+            List<String> entries =
+                    distributionJars(jars, Path.of(home, "lib", jars.libDir()), error);
+            if (jars.sharesLib()) {
+                entries.addAll(distributionJars(jars, Path.of(home, "lib"), error));
+            }
+            return entries;
         }
         try (InputStream in = jars.owner().getResourceAsStream(jars.resource())) {
             if (in == null) {

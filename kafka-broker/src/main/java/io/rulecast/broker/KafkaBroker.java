@@ -55,7 +55,8 @@ public final class KafkaBroker implements AutoCloseable {
                     CLASSPATH_RESOURCE,
                     CLASSPATH_PROPERTY,
                     CLASSPATH_ENV,
-                    "resolve it with: mvn -pl kafka-broker package");
+                    "resolve it with: mvn -pl kafka-broker package",
+                    false);
     private static final String KAFKA_MAIN = "kafka.Kafka";
     private static final String STORAGE_TOOL = "kafka.tools.StorageTool";
     private static final int TAIL_LINES = 40;

