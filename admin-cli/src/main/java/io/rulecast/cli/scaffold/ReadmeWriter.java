@@ -126,11 +126,14 @@ final class ReadmeWriter {
         out.addAll(commands(spec, false));
         out.add("");
         out.add(
-                "Then send events to `rulecast.events`, e.g. the sample: `rulecast produce "
+                "Then send events to `rulecast.events`, e.g. the sample: `rulecast produce --key-path "
+                        + spec.keyPath()
+                        + " "
                         + DomainFiles.SAMPLE
                         + "`, and watch `"
                         + wide
-                        + "` fill up.");
+                        + "` fill up. The Kafka key keeps each row's events in one partition, in"
+                        + " order; without it, events of one row may be applied out of order.");
         out.add("");
         out.add("## After a change");
         out.add("");
@@ -160,11 +163,13 @@ final class ReadmeWriter {
         out.addAll(commands(spec, true));
         out.add("");
         out.add(
-                "然后把事件发到 `rulecast.events`，例如示例事件：`rulecast produce "
+                "然后把事件发到 `rulecast.events`，例如示例事件：`rulecast produce --key-path "
+                        + spec.keyPath()
+                        + " "
                         + DomainFiles.SAMPLE
                         + "`，宽表 `"
                         + wide
-                        + "` 就会逐步填满。");
+                        + "` 就会逐步填满。用它作 Kafka 消息 key，同一行的事件才会进同一个分区、按顺序处理。");
         out.add("");
         out.add(
                 "修改规则后运行 `rulecast test .`：输出和标准输出不一致时列出差异并以退出码 1 结束；确认是预期的改动后用"
