@@ -281,7 +281,8 @@ public final class TestCommand extends BaseCommand {
                                 "--user",
                                 connection.database().user(),
                                 "--password=" + connection.database().password());
-                out().print(o);
+                o.toString().lines().forEach(out()::println);
+                out().flush();
                 if (code != 0) {
                     String error = e.toString().strip().replaceFirst("^error: ", "");
                     throw new CliException(code, "pushing " + r.id() + " failed: " + error);
