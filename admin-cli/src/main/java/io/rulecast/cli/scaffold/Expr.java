@@ -55,7 +55,15 @@ public sealed interface Expr {
     default String show() {
         if (this instanceof Literal l) {
             return l.value() instanceof String s
-                    ? "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+                    ? "'"
+                            + s.replace("\\", "\\\\")
+                                    .replace("'", "\\'")
+                                    .replace("\n", "\\n")
+                                    .replace("\r", "\\r")
+                                    // line breaks to JavaScript, even in a comment
+                                    .replace("\u2028", "\\u2028")
+                                    .replace("\u2029", "\\u2029")
+                            + "'"
                     : Values.plain(l.value());
         }
         if (this instanceof Name n) {

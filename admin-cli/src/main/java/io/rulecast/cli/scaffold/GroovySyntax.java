@@ -152,7 +152,8 @@ final class GroovySyntax extends Syntax {
                                 .replace("\\", "\\\\")
                                 .replace("\"", "\\\"")
                                 .replace("$", "\\$")
-                                .replace("\n", "\\n"));
+                                .replace("\n", "\\n")
+                                .replace("\r", "\\r"));
             }
         }
         return sb.append('"').toString();

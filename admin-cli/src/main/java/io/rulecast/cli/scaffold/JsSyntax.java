@@ -96,7 +96,8 @@ final class JsSyntax extends Syntax {
                                 .replace("\\", "\\\\")
                                 .replace("`", "\\`")
                                 .replace("${", "\\${")
-                                .replace("\n", "\\n"));
+                                .replace("\n", "\\n")
+                                .replace("\r", "\\r"));
             }
         }
         return sb.append('`').toString();

@@ -27,11 +27,20 @@ final class SourceText {
                                     : Values.plain(c.by()))
                             + " per event";
         } else if (s instanceof Source.Const c) {
-            text = c.value() instanceof String str ? "'" + str + "'" : String.valueOf(c.value());
+            text =
+                    c.value() instanceof String
+                            ? new Expr.Literal(c.value()).show()
+                            : String.valueOf(c.value());
         } else {
             text = ((Source.Computed) s).expr().show();
         }
         return s.orElse() == null ? text : text + ", else " + describe(s.orElse(), spec);
+    }
+
+    /** Text for a line comment: a line break in it would end the comment and start code. */
+    static String oneLine(String text) {
+        // (?U): Unicode line breaks too, which end a JavaScript comment
+        return text.replaceAll("(?U)\\s+", " ").strip();
     }
 
     private static String utc(DomainSpec spec) {
