@@ -212,6 +212,9 @@ final class GroovySyntax extends Syntax {
 
     @Override
     List<String> orElseHelper() {
-        return List.of("def orElse = { value, fallback -> value != null ? value : fallback }");
+        return List.of(
+                "",
+                "// The value, else the fallback when it is null (Groovy's ?: would replace '' and 0 as well).",
+                "def orElse = { value, fallback -> value != null ? value : fallback }");
     }
 }

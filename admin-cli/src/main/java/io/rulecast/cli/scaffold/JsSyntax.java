@@ -66,7 +66,12 @@ final class JsSyntax extends Syntax {
 
     @Override
     String orElse(String value, String fallback) {
-        return "(" + value + " ?? " + fallback + ")";
+        String nullable = " ?? null)";
+        String v =
+                value.startsWith("(") && value.endsWith(nullable)
+                        ? value.substring(1, value.length() - nullable.length())
+                        : value;
+        return "(" + v + " ?? " + fallback + ")";
     }
 
     @Override

@@ -47,7 +47,10 @@ final class RuleHeader {
                         + ".");
         out.add("// Config:  " + RuleWriter.configJson(spec, event.type()));
         if (columns.isEmpty()) {
-            out.add("// Output:  no row;");
+            out.add(
+                    "// Output:  no row (this event type fills no column of "
+                            + spec.wideTable().name()
+                            + ")");
         } else {
             out.add(
                     "// Output:  returns the "
