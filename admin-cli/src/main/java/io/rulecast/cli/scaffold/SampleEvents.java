@@ -60,18 +60,19 @@ final class SampleEvents {
                 }
             }
         }
-        Set<String> wanted = wanted();
+        Map<String, EventType> wanted = wanted();
         SpecOracle oracle = new SpecOracle(spec, dimRows, Language.GROOVY);
         Set<String> covered = new LinkedHashSet<>();
         for (Map<String, Object> e : events) {
             covered.addAll(oracle.run(Json.write(e)).branches());
         }
         List<String> missing = new ArrayList<>();
-        for (String branch : wanted) {
+        for (Map.Entry<String, EventType> w : wanted.entrySet()) {
+            String branch = w.getKey();
             if (covered.contains(branch)) {
                 continue;
             }
-            Map<String, Object> found = search(oracle, branch);
+            Map<String, Object> found = search(oracle, w.getValue(), branch);
             if (found == null) {
                 missing.add(branch);
             } else {
@@ -82,31 +83,33 @@ final class SampleEvents {
         return new Stream(finish(events), missing);
     }
 
-    /** The branches the sample must take. */
-    private Set<String> wanted() {
-        Set<String> out = new LinkedHashSet<>();
+    /**
+     * The branches the sample must take (as {@link SpecOracle} names them), with their event type.
+     */
+    private Map<String, EventType> wanted() {
+        Map<String, EventType> out = new LinkedHashMap<>();
         for (EventType e : spec.events()) {
             String t = e.type();
             for (Field f : e.fields()) {
                 if (!f.required()) {
-                    out.add(t + ":field:" + f.path() + ":present");
-                    out.add(t + ":field:" + f.path() + ":absent");
+                    out.put(t + ":field:" + f.path() + ":present", e);
+                    out.put(t + ":field:" + f.path() + ":absent", e);
                 }
             }
             for (Source.DimLookup l : spec.lookupsOf(t)) {
-                out.add(t + ":dim:" + l.dim() + ":" + l.keyField() + ":hit");
-                out.add(t + ":dim:" + l.dim() + ":" + l.keyField() + ":miss");
+                out.put(t + ":dim:" + l.dim() + ":" + l.keyField() + ":hit", e);
+                out.put(t + ":dim:" + l.dim() + ":" + l.keyField() + ":miss", e);
             }
             for (Alert a : spec.alertsOn(t)) {
                 if (a.when() != null) {
-                    out.add(t + ":alert:" + a.name() + ":true");
-                    out.add(t + ":alert:" + a.name() + ":false");
+                    out.put(t + ":alert:" + a.name() + ":true", e);
+                    out.put(t + ":alert:" + a.name() + ":false", e);
                 }
             }
             for (Metric m : spec.metricsOn(t)) {
                 if (m.when() != null) {
-                    out.add(t + ":metric:" + m.name() + ":true");
-                    out.add(t + ":metric:" + m.name() + ":false");
+                    out.put(t + ":metric:" + m.name() + ":true", e);
+                    out.put(t + ":metric:" + m.name() + ":false", e);
                 }
             }
         }
@@ -114,8 +117,7 @@ final class SampleEvents {
     }
 
     /** A random event of the branch's type that takes the branch, given the state so far. */
-    private Map<String, Object> search(SpecOracle oracle, String branch) {
-        EventType e = spec.event(branch.substring(0, branch.indexOf(':')));
+    private Map<String, Object> search(SpecOracle oracle, EventType e, String branch) {
         for (int i = 0; i < TRIES; i++) {
             Map<String, Object> candidate =
                     event(e, entities.get(random.nextInt(entities.size())), true);
@@ -138,7 +140,7 @@ final class SampleEvents {
             for (String k : spec.wideTable().primaryKey()) {
                 if (spec.wideTable().column(k).sources().get(e.type())
                         instanceof Source.Payload p) {
-                    values.putIfAbsent("pk:" + k, pick(k, e.field(p.field()), i));
+                    values.putIfAbsent("pk:" + k, nth(columnExamples(k), e.field(p.field()), i));
                 }
             }
         }
@@ -146,29 +148,40 @@ final class SampleEvents {
             String field = spec.keyPath().substring("payload.".length());
             for (EventType e : spec.events()) {
                 if (e.field(field) != null && !isKeyField(e, field)) {
-                    values.putIfAbsent("key", pick(field, e.field(field), i));
+                    values.putIfAbsent("key", nth(fieldExamples(field), e.field(field), i));
                 }
             }
         }
         return values;
     }
 
-    /**
-     * The {@code i}-th value of a key: the examples of every field that fills it, then made-up
-     * ones.
-     */
-    private Object pick(String column, Field f, int i) {
+    /** The examples of every payload field that fills key column {@code column}. */
+    private List<Object> columnExamples(String column) {
         List<Object> pool = new ArrayList<>();
         for (EventType e : spec.events()) {
-            Source s =
-                    spec.wideTable().column(column) == null
-                            ? null
-                            : spec.wideTable().column(column).sources().get(e.type());
-            Field g = s instanceof Source.Payload p ? e.field(p.field()) : e.field(f.path());
-            if (g != null) {
-                g.examples().stream().filter(x -> !pool.contains(x)).forEach(pool::add);
+            if (spec.wideTable().column(column).sources().get(e.type())
+                    instanceof Source.Payload p) {
+                e.field(p.field()).examples().stream()
+                        .filter(x -> !pool.contains(x))
+                        .forEach(pool::add);
             }
         }
+        return pool;
+    }
+
+    /** The examples of payload field {@code path} in every event type that has it. */
+    private List<Object> fieldExamples(String path) {
+        List<Object> pool = new ArrayList<>();
+        for (EventType e : spec.events()) {
+            if (e.field(path) != null) {
+                e.field(path).examples().stream().filter(x -> !pool.contains(x)).forEach(pool::add);
+            }
+        }
+        return pool;
+    }
+
+    /** The {@code i}-th of the examples, then made-up values of the field's type. */
+    private static Object nth(List<Object> pool, Field f, int i) {
         if (i < pool.size()) {
             return pool.get(i);
         }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Text from a spec lands in comments, string literals and interpolated messages of the rules and in
  * SQL; line breaks, quotes, {@code $}, {@code ${…}}, backticks and backslashes must stay text. The
  * scaffold compiles the rules and checks their output against the spec, so it fails if any of it
- * turned into code.
+ * turned into code. The event type has the characters a type may have beyond an identifier.
  */
 class AwkwardTextTest {
     static final String NASTY = "a'b\\\"c`d${x}$y\\nnew line\r\nend\u2028sep";
@@ -28,15 +28,15 @@ class AwkwardTextTest {
         String spec =
                 """
                 {"domain": "odd", "description": %1$s,
-                 "events": [{"type": "t", "description": %1$s, "fields": [
+                 "events": [{"type": "t:odd.v1", "description": %1$s, "fields": [
                    {"name": "id", "type": "string", "required": true, "examples": [%1$s, "plain"]},
                    {"name": "class", "type": "string", "examples": [%1$s, "plain"]}]}],
                  "wideTable": {"name": "w", "description": %1$s, "primaryKey": ["id"], "columns": [
                    {"name": "id", "type": "VARCHAR(64)", "description": %1$s, "from": {"*": {"payload": "id"}}},
-                   {"name": "label", "type": "VARCHAR(64)", "from": {"t": {"const": %1$s}}},
-                   {"name": "klass", "type": "VARCHAR(64)", "from": {"t": {"payload": "class", "orElse": {"const": %1$s}}}}]},
-                 "alerts": [{"name": "odd", "on": "t", "when": %2$s, "message": %3$s, "fields": ["id"]},
-                            {"name": "echo", "on": "t", "message": "{id} {{literal}} {class}"}]}
+                   {"name": "label", "type": "VARCHAR(64)", "from": {"t:odd.v1": {"const": %1$s}}},
+                   {"name": "klass", "type": "VARCHAR(64)", "from": {"t:odd.v1": {"payload": "class", "orElse": {"const": %1$s}}}}]},
+                 "alerts": [{"name": "odd", "on": "t:odd.v1", "when": %2$s, "message": %3$s, "fields": ["id"]},
+                            {"name": "echo", "on": "t:odd.v1", "message": "{id} {{literal}} {class}"}]}
                 """
                         .formatted(
                                 json,
