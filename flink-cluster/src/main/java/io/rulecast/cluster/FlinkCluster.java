@@ -328,6 +328,21 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     /**
+     * The id of the checkpoint the job was last restored from ({@code latest.restored.id} of the
+     * checkpoint statistics), or -1 if it never was.
+     */
+    public long restoredCheckpointId(String jobId) {
+        String body = get("/jobs/" + jobId + "/checkpoints");
+        if (body == null) {
+            return -1;
+        }
+        Matcher m =
+                Pattern.compile("\"restored\"\\s*:\\s*\\{[^}]*?\"id\"\\s*:\\s*(\\d+)")
+                        .matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
      * Copies every process's log into {@code dir} (created if needed), e.g. to keep after a run.
      */
     public void copyLogs(Path dir) {
