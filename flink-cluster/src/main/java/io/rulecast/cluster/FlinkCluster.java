@@ -332,14 +332,7 @@ public final class FlinkCluster implements AutoCloseable {
      * checkpoint statistics), or -1 if it never was.
      */
     public long restoredCheckpointId(String jobId) {
-        String body = get("/jobs/" + jobId + "/checkpoints");
-        if (body == null) {
-            return -1;
-        }
-        Matcher m =
-                Pattern.compile("\"restored\"\\s*:\\s*\\{[^}]*?\"id\"\\s*:\\s*(\\d+)")
-                        .matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return rest.restoredCheckpointId(jobId);
     }
 
     /**

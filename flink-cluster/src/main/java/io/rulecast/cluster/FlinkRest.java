@@ -79,6 +79,12 @@ final class FlinkRest {
         return body == null ? -1 : body.path("counts").path("completed").asLong(-1);
     }
 
+    /** {@code /jobs/ID/checkpoints}: {@code latest.restored.id}, or -1 if it never restored. */
+    long restoredCheckpointId(String jobId) {
+        JsonNode body = get("/jobs/" + jobId + "/checkpoints");
+        return body == null ? -1 : body.path("latest").path("restored").path("id").asLong(-1);
+    }
+
     /** Asks the JobManager to cancel a job; false when it cannot be reached. */
     boolean requestCancel(String jobId) {
         try {
