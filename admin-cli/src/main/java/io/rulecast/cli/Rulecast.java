@@ -13,7 +13,9 @@ import io.rulecast.cli.commands.ReplayCommand;
 import io.rulecast.cli.commands.RollbackCommand;
 import io.rulecast.cli.commands.RolloutCommand;
 import io.rulecast.cli.commands.RunCommand;
+import io.rulecast.cli.commands.ScaffoldCommand;
 import io.rulecast.cli.commands.ShowCommand;
+import io.rulecast.cli.commands.TestCommand;
 import io.rulecast.cli.commands.ValidateCommand;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
@@ -49,6 +51,8 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            ScaffoldCommand.class,
+            TestCommand.class,
             AutoComplete.GenerateCompletion.class
         },
         footer = {

@@ -2,6 +2,7 @@ package io.rulecast.job;
 
 import static io.rulecast.job.RulecastOptions.*;
 
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -180,6 +181,8 @@ public final class RulecastConfig implements Serializable {
         }
         requirePositive(RULES_POLL_INTERVAL);
         requirePositive(RULES_POLL_MAX_BACKOFF);
+        requirePositive(JDBC_CONNECT_TIMEOUT);
+        requirePositive(JDBC_SOCKET_TIMEOUT);
         requirePositive(SINK_FLUSH_INTERVAL);
         requirePositive(SCRIPT_TIMEOUT);
         requirePositive(STATE_TTL);
@@ -359,7 +362,7 @@ public final class RulecastConfig implements Serializable {
 
     private ConfigException bad(ConfigOption<?> option, String expected) {
         String key = option.key();
-        String shown = isSecret(key) ? "***" : values.get(key);
+        String shown = shown(key, values.get(key));
         return new ConfigException(
                 "bad value '"
                         + shown
@@ -417,6 +420,29 @@ public final class RulecastConfig implements Serializable {
     /** The raw value of a key as configured, or null. */
     public String raw(String key) {
         return values.get(key);
+    }
+
+    /** The database holding {@code routing_configs}, with the {@code jdbc.*} timeouts. */
+    public JdbcConnectionSpec rulesDatabase() {
+        return new JdbcConnectionSpec(
+                get(RULES_JDBC_URL),
+                get(RULES_JDBC_USER),
+                get(RULES_JDBC_PASSWORD),
+                get(JDBC_CONNECT_TIMEOUT),
+                get(JDBC_SOCKET_TIMEOUT));
+    }
+
+    /**
+     * The database rules write to and look dimensions up in ({@code sink.jdbc.*}, else the rules'),
+     * with the {@code jdbc.*} timeouts.
+     */
+    public JdbcConnectionSpec sinkDatabase() {
+        return new JdbcConnectionSpec(
+                sinkJdbcUrl(),
+                sinkJdbcUser(),
+                sinkJdbcPassword(),
+                get(JDBC_CONNECT_TIMEOUT),
+                get(JDBC_SOCKET_TIMEOUT));
     }
 
     /** The sink's JDBC URL: {@code sink.jdbc.url}, else the rules'. */
@@ -484,9 +510,29 @@ public final class RulecastConfig implements Serializable {
         return Configuration.fromMap(m);
     }
 
-    private static boolean isSecret(String key) {
+    /**
+     * Passwords, JAAS configurations, and Kafka client properties named like secrets or keys
+     * ({@code *secret*}, {@code *.key*}: {@code sasl.client.secret}, {@code ssl.key.password},
+     * {@code ssl.keystore.key}).
+     */
+    static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return SECRET_KEYS.contains(key) || k.contains("password") || k.contains("jaas");
+        if (SECRET_KEYS.contains(key) || k.contains("password") || k.contains("jaas")) {
+            return true;
+        }
+        if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+            String name = k.substring(KAFKA_PROPERTIES_PREFIX.length());
+            return name.contains("secret") || name.contains(".key");
+        }
+        return false;
+    }
+
+    /** What logs and messages may show of a value: secrets masked, passwords in URLs too. */
+    static String shown(String key, String value) {
+        if (isSecret(key)) {
+            return "***";
+        }
+        return key.endsWith(".url") ? JdbcConnectionSpec.maskPassword(value) : value;
     }
 
     /** Every configured key and value, secrets masked: what the job logs at start-up. */
@@ -498,7 +544,7 @@ public final class RulecastConfig implements Serializable {
                     if (sb.length() > 0) {
                         sb.append(", ");
                     }
-                    sb.append(k).append('=').append(isSecret(k) ? "***" : v);
+                    sb.append(k).append('=').append(shown(k, v));
                 });
         return sb.toString();
     }

@@ -38,6 +38,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -88,16 +92,17 @@ public final class RulecastJob {
     private final RulecastConfig config;
     private final Source<RawRecord, ?, ?> events;
     private final Source<RuleChange, ?, ?> rules;
-    private final Sink<TableWrite> tables;
+    private final WideTableSink tables;
     private final KeySelector<TableWrite, String> tableKeys;
     private final Sink<OutputMessage> outputs;
     private final RoutingResources resources;
     private RuntimeFactory runtimes = RuntimeFactory.DEFAULT;
+    private String restorePath;
 
     /**
      * @param events raw Kafka records of the events topic
      * @param rules changes of {@code routing_configs}; run with parallelism 1
-     * @param tables applies table writes
+     * @param tables applies table writes; the writes it cannot apply come back as dead letters
      * @param tableKeys keys table writes so that writes of one row reach one sink writer in order
      * @param outputs writes alerts, metrics and dead letters to their topics
      * @param resources the writable tables' catalog and the dimensions of {@code ctx.dim}
@@ -106,7 +111,7 @@ public final class RulecastJob {
             RulecastConfig config,
             Source<RawRecord, ?, ?> events,
             Source<RuleChange, ?, ?> rules,
-            Sink<TableWrite> tables,
+            WideTableSink tables,
             KeySelector<TableWrite, String> tableKeys,
             Sink<OutputMessage> outputs,
             RoutingResources resources) {
@@ -128,15 +133,9 @@ public final class RulecastJob {
      * @throws ConfigException naming the setting to fix
      */
     public static RulecastJob fromConfig(RulecastConfig config) {
-        RulesDatabase rulesDb =
-                new RulesDatabase(
-                        config.get(RULES_JDBC_URL),
-                        config.get(RULES_JDBC_USER),
-                        config.get(RULES_JDBC_PASSWORD));
+        JdbcConnectionSpec rulesDb = config.rulesDatabase();
         checkRulesReadable(rulesDb);
-        JdbcConnectionSpec sinkDb =
-                new JdbcConnectionSpec(
-                        config.sinkJdbcUrl(), config.sinkJdbcUser(), config.sinkJdbcPassword());
+        JdbcConnectionSpec sinkDb = config.sinkDatabase();
         TableCatalog catalog =
                 new TableCatalog(sinkDb, new LinkedHashSet<>(config.allowedTables()));
         Map<String, List<String>> primaryKeys;
@@ -175,6 +174,7 @@ public final class RulecastJob {
                         .batchSize(config.get(SINK_BATCH_SIZE))
                         .flushInterval(config.get(SINK_FLUSH_INTERVAL))
                         .maxRetries(config.get(SINK_MAX_RETRIES))
+                        .deadLetterTopic(config.get(TOPIC_DLQ))
                         .build();
         return new RulecastJob(
                 config,
@@ -188,7 +188,8 @@ public final class RulecastJob {
                 KafkaOutputs.sink(
                         config.get(KAFKA_BOOTSTRAP_SERVERS),
                         config.kafkaProperties(),
-                        deliveryGuarantee(config)),
+                        deliveryGuarantee(config),
+                        config.get(JOB_NAME)),
                 new RoutingResources(catalog, sinkDb, dims));
     }
 
@@ -218,8 +219,8 @@ public final class RulecastJob {
         };
     }
 
-    private static void checkRulesReadable(RulesDatabase db) {
-        try (Connection c = db.connect()) {
+    private static void checkRulesReadable(JdbcConnectionSpec db) {
+        try (Connection c = RulesDatabase.connect(db)) {
             RulesDatabase.readAll(c);
         } catch (Exception e) {
             throw new ConfigException(
@@ -239,6 +240,16 @@ public final class RulecastJob {
      */
     public RulecastJob withRuntimeFactory(RuntimeFactory factory) {
         this.runtimes = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
+    /**
+     * Starts the job from a checkpoint or savepoint ({@code _metadata} or its directory) instead of
+     * afresh: offsets, {@code ctx.state} and rules as they were there. Call before {@link
+     * #execute}.
+     */
+    public RulecastJob restoreFrom(String checkpoint) {
+        this.restorePath = Objects.requireNonNull(checkpoint, "checkpoint");
         return this;
     }
 
@@ -278,11 +289,12 @@ public final class RulecastJob {
                         .uid(UID_ROUTE)
                         .name("route events through rules");
 
-        writes.keyBy(tableKeys).sinkTo(tables).uid(UID_TABLE_SINK).name("wide-table sink");
+        DataStream<OutputMessage> refused =
+                tables.attach(writes, tableKeys).uid(UID_TABLE_SINK).name("wide-table sink");
 
         DataStream<OutputMessage> messages =
                 parsed.getSideOutput(Descriptors.MESSAGES)
-                        .union(writes.getSideOutput(Descriptors.MESSAGES));
+                        .union(writes.getSideOutput(Descriptors.MESSAGES), refused);
         messages.sinkTo(outputs).uid(UID_KAFKA_SINK).name("alerts, metrics, dead letters");
     }
 
@@ -295,8 +307,22 @@ public final class RulecastJob {
      * embedded MiniCluster.
      */
     public StreamExecutionEnvironment environment() {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        Configuration flink = config.flinkConfiguration();
+        String checkpointDir = config.get(CHECKPOINT_DIR);
+        if (checkpointDir != null && !checkpointDir.isBlank()) {
+            flink.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    RetainedCheckpoints.uri(checkpointDir));
+            // Kept when the job is cancelled (Ctrl-C, --stop-after) or its process dies, for
+            // the next start to resume from.
+            flink.set(
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        if (restorePath != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         // On a cluster an unset `parallelism` leaves `flink run -p N` (or the cluster's
         // parallelism.default) in charge; embedded, it means the documented default of 1.
         if (config.raw(PARALLELISM.key()) != null || env instanceof LocalStreamEnvironment) {

@@ -1,5 +1,6 @@
 package io.rulecast.job;
 
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -113,6 +114,25 @@ public final class RulecastOptions {
                     .withDescription(
                             "Longest wait between retries while the rules database is unreachable"
                                     + " (the wait doubles from rules.poll.interval up to this).");
+
+    // ---- Every JDBC connection (rules, sink, table catalog, dimensions) ----------------------
+
+    public static final ConfigOption<Duration> JDBC_CONNECT_TIMEOUT =
+            ConfigOptions.key("jdbc.connect.timeout")
+                    .durationType()
+                    .defaultValue(JdbcConnectionSpec.DEFAULT_CONNECT_TIMEOUT)
+                    .withDescription(
+                            "Longest wait for a TCP connection to the rules or sink database.");
+
+    public static final ConfigOption<Duration> JDBC_SOCKET_TIMEOUT =
+            ConfigOptions.key("jdbc.socket.timeout")
+                    .durationType()
+                    .defaultValue(JdbcConnectionSpec.DEFAULT_SOCKET_TIMEOUT)
+                    .withDescription(
+                            "Longest wait for any answer of the rules or sink database on an open"
+                                    + " connection (a network that swallows packets fails the read"
+                                    + " after this long instead of blocking the task); must exceed"
+                                    + " the longest write batch.");
 
     // ---- Wide-table sink --------------------------------------------------------------------
 
@@ -318,7 +338,18 @@ public final class RulecastOptions {
             ConfigOptions.key("job.name")
                     .stringType()
                     .defaultValue("rulecast")
-                    .withDescription("Name of the Flink job.");
+                    .withDescription(
+                            "Name of the Flink job; also the prefix of its Kafka transactional ids"
+                                    + " (exactly-once), so two jobs on one cluster need two names.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR =
+            ConfigOptions.key("checkpoint.dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory (or file:// / s3:// URI) where checkpoints are kept after the"
+                                    + " job stops; 'rulecast run' resumes from the latest one there"
+                                    + " (default for 'rulecast run': ~/.rulecast/checkpoints/<job.name>).");
 
     /**
      * Prefix of raw Flink settings, e.g. {@code flink.state.checkpoints.dir=file:///ckpt}; the
@@ -342,6 +373,8 @@ public final class RulecastOptions {
                     RULES_JDBC_PASSWORD,
                     RULES_POLL_INTERVAL,
                     RULES_POLL_MAX_BACKOFF,
+                    JDBC_CONNECT_TIMEOUT,
+                    JDBC_SOCKET_TIMEOUT,
                     SINK_JDBC_URL,
                     SINK_JDBC_USER,
                     SINK_JDBC_PASSWORD,
@@ -363,5 +396,6 @@ public final class RulecastOptions {
                     BREAKER_HALF_OPEN_SUCCESSES,
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,
+                    CHECKPOINT_DIR,
                     JOB_NAME);
 }

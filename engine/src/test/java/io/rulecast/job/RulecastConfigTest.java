@@ -242,4 +242,78 @@ class RulecastConfigTest {
                                         Map.of()));
         assertTrue(noFile.getMessage().contains("does not exist"), noFile.getMessage());
     }
+
+    @Test
+    void passwordsInUrlsAndKafkaSecretsAreMaskedWhereverTheConfigurationIsShown() {
+        RulecastConfig c =
+                RulecastConfig.of(
+                        Map.of(
+                                "rules.jdbc.url",
+                                "jdbc:mysql://reader:pw-in-authority@db:3306/rules",
+                                "sink.jdbc.url",
+                                "jdbc:mysql://db:3306/dw?user=w&password=pw-in-query&useSSL=true",
+                                "kafka.properties.sasl.oauthbearer.client.secret",
+                                "client-secret",
+                                "kafka.properties.ssl.key.password",
+                                "key-password",
+                                "kafka.properties.ssl.keystore.key",
+                                "private-key",
+                                "kafka.properties.security.protocol",
+                                "SASL_SSL"));
+        String shown = c.toString();
+        for (String secret :
+                List.of(
+                        "pw-in-authority",
+                        "pw-in-query",
+                        "client-secret",
+                        "key-password",
+                        "private-key")) {
+            assertFalse(shown.contains(secret), secret + " shown in: " + shown);
+        }
+        assertTrue(shown.contains("jdbc:mysql://reader:***@db:3306/rules"), shown);
+        assertTrue(shown.contains("?user=w&password=***&useSSL=true"), shown);
+        assertTrue(shown.contains("kafka.properties.security.protocol=SASL_SSL"), shown);
+        assertFalse(c.rulesDatabase().toString().contains("pw-in-authority"));
+        assertFalse(c.sinkDatabase().toString().contains("pw-in-query"));
+        // The connection itself still gets the real URL.
+        assertEquals("jdbc:mysql://reader:pw-in-authority@db:3306/rules", c.rulesDatabase().url());
+
+        ConfigException bad =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                RulecastConfig.of(
+                                        Map.of("rules.jdbc.url", "mysql://u:hunter2@db/rules")));
+        assertFalse(bad.getMessage().contains("hunter2"), bad.getMessage());
+    }
+
+    @Test
+    void everyJdbcConnectionGetsTheConfiguredTimeouts() {
+        RulecastConfig defaults = RulecastConfig.of(Map.of("rules.jdbc.url", URL));
+        assertEquals(Duration.ofSeconds(10), defaults.rulesDatabase().connectTimeout());
+        assertEquals(Duration.ofSeconds(30), defaults.sinkDatabase().socketTimeout());
+        RulecastConfig c =
+                RulecastConfig.of(
+                        Map.of(
+                                "rules.jdbc.url", URL,
+                                "sink.jdbc.url", "jdbc:mysql://sink:3306/dw",
+                                "jdbc.connect.timeout", "2 s",
+                                "jdbc.socket.timeout", "5 s"));
+        for (var spec : List.of(c.rulesDatabase(), c.sinkDatabase())) {
+            assertEquals(Duration.ofSeconds(2), spec.connectTimeout());
+            assertEquals(Duration.ofSeconds(5), spec.socketTimeout());
+        }
+        assertEquals("jdbc:mysql://sink:3306/dw", c.sinkDatabase().url());
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                RulecastConfig.of(
+                                        Map.of(
+                                                "rules.jdbc.url",
+                                                URL,
+                                                "jdbc.socket.timeout",
+                                                "0 s")));
+        assertTrue(e.getMessage().contains("jdbc.socket.timeout"), e.getMessage());
+    }
 }

@@ -3,9 +3,6 @@ package io.rulecast.broker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * separate JVM, for integration tests and {@code rulecast demo}.
  *
  * <p>The broker runs {@code org.apache.kafka:kafka_2.13} from the jars named in the resource {@code
- * io/rulecast/broker/kafka.classpath}, written by the build of this module; the calling JVM loads
- * no Kafka class. A separate process keeps the broker's own kafka-clients, Jackson and Scala away
- * from the caller's classpath.
+ * io/rulecast/broker/kafka.classpath}, written by the build of this module, or from a
+ * distribution's {@code lib/kafka/} (see {@link ChildJvms}); the calling JVM loads no Kafka class.
+ * A separate process keeps the broker's own kafka-clients, Jackson and Scala away from the caller's
+ * classpath.
  *
  * <pre>{@code
  * try (KafkaBroker broker = KafkaBroker.start()) {
@@ -49,13 +47,22 @@ public final class KafkaBroker implements AutoCloseable {
     public static final String CLASSPATH_ENV = "RULECAST_KAFKA_CLASSPATH";
 
     static final String CLASSPATH_RESOURCE = "kafka.classpath";
+    private static final ChildJvms.Jars JARS =
+            new ChildJvms.Jars(
+                    "Kafka broker",
+                    "kafka",
+                    KafkaBroker.class,
+                    CLASSPATH_RESOURCE,
+                    CLASSPATH_PROPERTY,
+                    CLASSPATH_ENV,
+                    "resolve it with: mvn -pl kafka-broker package",
+                    false);
     private static final String KAFKA_MAIN = "kafka.Kafka";
     private static final String STORAGE_TOOL = "kafka.tools.StorageTool";
     private static final int TAIL_LINES = 40;
     private static final int START_ATTEMPTS = 3;
 
-    private final Process process;
-    private final OutputStream stdin;
+    private final ChildJvm jvm;
     private final int port;
     private final int controllerPort;
     private final Path workDir;
@@ -64,10 +71,8 @@ public final class KafkaBroker implements AutoCloseable {
     private boolean stopped;
 
     private KafkaBroker(
-            Process process, int port, int controllerPort, Path workDir, boolean deleteWorkDir) {
-        this.process = process;
-        // Held open and never written: the broker exits when this pipe closes (ParentWatchdog).
-        this.stdin = process.getOutputStream();
+            ChildJvm jvm, int port, int controllerPort, Path workDir, boolean deleteWorkDir) {
+        this.jvm = jvm;
         this.port = port;
         this.controllerPort = controllerPort;
         this.workDir = workDir;
@@ -110,11 +115,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     public boolean isRunning() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
     /**
@@ -144,7 +149,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", pid " + process.pid() + "]";
+        return "KafkaBroker[" + bootstrapServers() + ", pid " + jvm.pid() + "]";
     }
 
     private void stopOnShutdown() {
@@ -162,21 +167,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void terminate(Duration graceful) {
-        process.destroy();
-        try {
-            if (!process.waitFor(graceful.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            stdin.close();
-        } catch (IOException ignored) {
-            // The process is gone; nothing to flush.
-        }
+        jvm.stop(graceful);
     }
 
     /** Builds and starts a {@link KafkaBroker}. */
@@ -268,8 +259,8 @@ public final class KafkaBroker implements AutoCloseable {
                 if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
                     formatStorage(classpath, dir, config);
                 }
-                Process process = launch(classpath, dir, config);
-                KafkaBroker broker = new KafkaBroker(process, ports[0], ports[1], dir, ownDir);
+                ChildJvm jvm = launch(classpath, dir, config);
+                KafkaBroker broker = new KafkaBroker(jvm, ports[0], ports[1], dir, ownDir);
                 try {
                     awaitReady(broker);
                 } catch (RuntimeException e) {
@@ -370,42 +361,27 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
 
-        private Process launch(List<String> classpath, Path dir, Path config) throws IOException {
-            List<String> cp = new ArrayList<>(classpath);
-            List<String> command = new ArrayList<>();
-            command.add(ChildJvms.javaExecutable());
-            command.add("-Xmx" + maxHeap);
-            command.add("-Djava.awt.headless=true");
-            command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-            command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-            Path watchdog = ChildJvms.installWatchdog(dir);
-            if (watchdog != null) {
-                cp.add(0, watchdog.toString());
-            }
-            command.add("-cp");
-            command.add(String.join(java.io.File.pathSeparator, cp));
-            if (watchdog != null) {
-                command.add(ParentWatchdog.class.getName());
-            }
-            command.add(KAFKA_MAIN);
-            command.add(config.toString());
-            return new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(
-                            ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+        private ChildJvm launch(List<String> classpath, Path dir, Path config) throws IOException {
+            return ChildJvm.builder("Kafka broker")
+                    .jvmOption("-Xmx" + maxHeap)
+                    .jvmOption("-Djava.awt.headless=true")
+                    .jvmOption("-Dorg.slf4j.simpleLogger.showDateTime=true")
+                    .jvmOption("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS")
+                    .classpath(classpath)
+                    .main(KAFKA_MAIN, List.of(config.toString()))
+                    .workDir(dir)
+                    .log(dir.resolve("broker.log"))
                     .start();
         }
 
         private void awaitReady(KafkaBroker broker) {
             long deadline = System.nanoTime() + startTimeout.toNanos();
             while (true) {
-                if (!broker.process.isAlive()) {
+                if (!broker.jvm.isAlive()) {
                     String tail = ChildJvms.tail(broker.logFile(), TAIL_LINES);
                     String message =
                             "Kafka broker exited with code "
-                                    + broker.process.exitValue()
+                                    + broker.jvm.process().exitValue()
                                     + " during start-up; last lines of "
                                     + broker.logFile()
                                     + ":\n"
@@ -477,41 +453,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     static List<String> brokerClasspath() {
-        String override = System.getProperty(CLASSPATH_PROPERTY, System.getenv(CLASSPATH_ENV));
-        String raw;
-        if (override != null && !override.isBlank()) {
-            raw = override;
-        } else {
-            try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-                if (in == null) {
-                    throw new KafkaBrokerException(
-                            "io/rulecast/broker/"
-                                    + CLASSPATH_RESOURCE
-                                    + " is missing from the classpath: build the kafka-broker"
-                                    + " module (mvn -pl kafka-broker package) or set "
-                                    + CLASSPATH_ENV);
-                }
-                raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        List<String> entries = new ArrayList<>();
-        for (String entry : raw.trim().split(java.io.File.pathSeparator)) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            if (!Files.exists(Path.of(entry))) {
-                throw new KafkaBrokerException(
-                        "Kafka broker jar not found: "
-                                + entry
-                                + " (resolve it with: mvn -pl kafka-broker package, or set "
-                                + CLASSPATH_ENV
-                                + ")");
-            }
-            entries.add(entry);
-        }
-        return entries;
+        return ChildJvms.classpath(JARS, KafkaBrokerException::new);
     }
 
     private static int[] choosePorts(int brokerPort, int controlPort) {

@@ -7,12 +7,13 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * Entry point of the broker JVM: runs {@code args[0]}'s {@code main} with the remaining arguments,
+ * Entry point of every child JVM: runs {@code args[0]}'s {@code main} with the remaining arguments,
  * and exits the JVM when standard input reaches end of file.
  *
- * <p>{@link KafkaBroker} starts the broker with a pipe as its standard input and never writes to
- * it. The pipe closes when the parent JVM dies for any reason, including {@code kill -9}, where no
- * shutdown hook runs, so the broker never outlives the test run or the demo that started it.
+ * <p>{@link ChildJvm} starts every child (the broker, Flink's processes, the embedded MariaDB) with
+ * a pipe as its standard input and never writes to it. The pipe closes when the parent JVM dies for
+ * any reason, including {@code kill -9}, where no shutdown hook runs, so no child outlives the test
+ * run or the demo that started it. The exit runs the child's shutdown hooks.
  *
  * <p>This class is copied as bytes into the broker's work directory and must depend on nothing but
  * the JDK.
@@ -48,7 +49,7 @@ public final class ParentWatchdog {
         } catch (IOException e) {
             // A broken pipe means the same as end of file: the parent is gone.
         }
-        System.err.println("[rulecast] parent process is gone; stopping the broker");
+        System.err.println("[rulecast] parent process is gone; stopping");
         Thread halt =
                 new Thread(
                         () -> {

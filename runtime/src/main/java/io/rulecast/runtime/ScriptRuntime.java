@@ -78,7 +78,26 @@ public final class ScriptRuntime implements AutoCloseable {
 
     /** Compiles without caching or keeping anything: what {@code validate} needs. */
     public void check(Language language, String script, String sourceName) throws CompileException {
-        engine(language).compile(script, sourceName).close();
+        compileScript(engine(language), script, sourceName).close();
+    }
+
+    /**
+     * Compiles through {@code engine}, turning what a compiler may throw besides its own errors
+     * into a {@link CompileException}: a script nested more deeply than the compiler's recursion
+     * can follow ends in a {@link StackOverflowError} (the engines' parsers catch their own, the
+     * later passes do not), which must fail this rule, not the thread that compiles it.
+     */
+    private static CompiledScript compileScript(
+            ScriptEngine engine, String script, String sourceName) throws CompileException {
+        try {
+            return engine.compile(script, sourceName);
+        } catch (StackOverflowError e) {
+            throw new CompileException(
+                    0, 0, "the script is nested too deeply to compile: simplify or split it");
+        } catch (LinkageError | AssertionError e) {
+            // A compiler bug on an unusual script is still a script the runtime cannot run.
+            throw new CompileException(0, 0, "cannot compile: " + e);
+        }
     }
 
     private Compiled compileUncached(RuleDefinition rule) throws CompileException {
@@ -93,7 +112,7 @@ public final class ScriptRuntime implements AutoCloseable {
         }
         try {
             CompiledScript script =
-                    engine(rule.language()).compile(rule.script(), rule.id().toString());
+                    compileScript(engine(rule.language()), rule.script(), rule.id().toString());
             synchronized (this) {
                 compiles++;
             }

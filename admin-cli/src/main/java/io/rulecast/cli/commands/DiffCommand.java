@@ -6,6 +6,7 @@ import io.rulecast.cli.db.HistoryEntry;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
 import io.rulecast.cli.db.Versions;
+import io.rulecast.cli.text.Formats;
 import io.rulecast.cli.text.UnifiedDiff;
 import java.util.List;
 import java.util.Objects;

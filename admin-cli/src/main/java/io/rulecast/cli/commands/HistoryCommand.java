@@ -5,6 +5,7 @@ import io.rulecast.cli.RuleRef;
 import io.rulecast.cli.db.HistoryEntry;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
+import io.rulecast.cli.text.Formats;
 import io.rulecast.cli.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;

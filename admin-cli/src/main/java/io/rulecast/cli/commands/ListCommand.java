@@ -3,6 +3,7 @@ package io.rulecast.cli.commands;
 import io.rulecast.cli.ConnectionOptions;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
+import io.rulecast.cli.text.Formats;
 import io.rulecast.cli.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;

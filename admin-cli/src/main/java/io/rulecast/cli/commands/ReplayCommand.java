@@ -8,6 +8,7 @@ import io.rulecast.cli.Inputs.ScriptFile;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
 import io.rulecast.cli.replay.JsonlDimensions;
+import io.rulecast.cli.replay.ReplayRunner;
 import io.rulecast.cli.replay.Replayer;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.RuleDefinition;

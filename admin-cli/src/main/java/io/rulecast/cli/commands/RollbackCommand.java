@@ -7,6 +7,7 @@ import io.rulecast.cli.db.HistoryEntry;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
 import io.rulecast.cli.db.Versions;
+import io.rulecast.cli.text.Formats;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.Language;
 import io.rulecast.runtime.RuleDefinition;

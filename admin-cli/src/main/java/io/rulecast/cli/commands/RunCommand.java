@@ -5,18 +5,24 @@ import io.rulecast.cli.ConnectionOptions;
 import io.rulecast.cli.Inputs;
 import io.rulecast.cli.db.Database;
 import io.rulecast.job.ConfigException;
+import io.rulecast.job.RetainedCheckpoints;
 import io.rulecast.job.RulecastConfig;
 import io.rulecast.job.RulecastJob;
 import io.rulecast.job.RulecastOptions;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +37,12 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code rulecast run}: the Rulecast job in an embedded Flink MiniCluster, configured like {@code
  * flink run} (a properties file, then {@code --key value} overrides), until Ctrl-C.
+ *
+ * <p>Its checkpoints are kept in {@code checkpoint.dir} (by default a directory under {@code
+ * ~/.rulecast/checkpoints} named after the job and its events source), and a start resumes from the
+ * latest one there — Kafka offsets, {@code ctx.state} and rules as they were — so a run that died
+ * ({@code kill -9}, a reboot) continues where it was instead of counting from zero. {@code --fresh}
+ * starts without them.
  */
 @Command(
         name = "run",
@@ -39,7 +51,9 @@ import picocli.CommandLine.Unmatched;
                     + " MySQL, until Ctrl-C.",
             "Settings come from --config FILE (the job's properties), then --KEY VALUE arguments"
                     + " (e.g. --kafka.bootstrap.servers 127.0.0.1:9092). rules.jdbc.* default to"
-                    + " --jdbc-url/--user/--password."
+                    + " --jdbc-url/--user/--password.",
+            "Checkpoints are kept in checkpoint.dir (default ~/.rulecast/checkpoints/<job.name>-<id"
+                    + " of the events source>); a start resumes from the latest one there."
         })
 public final class RunCommand extends BaseCommand {
     @Option(
@@ -54,6 +68,14 @@ public final class RunCommand extends BaseCommand {
             paramLabel = "SECONDS",
             description = "Cancel the job after this long (default: run until Ctrl-C).")
     Long stopAfterSeconds;
+
+    @Option(
+            names = "--fresh",
+            description =
+                    "Do not resume from the checkpoints in checkpoint.dir: start from the committed"
+                            + " Kafka offsets with empty ctx.state (new checkpoints go there as"
+                            + " usual).")
+    boolean fresh;
 
     @Mixin ConnectionOptions connection;
 
@@ -79,8 +101,15 @@ public final class RunCommand extends BaseCommand {
             overrides.put(bootstrapKey, bootstrap);
         }
         RulecastJob job;
+        RetainedCheckpoints checkpoints;
+        Optional<Path> resume;
         try {
             RulecastConfig cfg = RulecastConfig.load(config, overrides, System.getenv());
+            if (cfg.get(RulecastOptions.CHECKPOINT_DIR) == null) {
+                cfg = cfg.with(RulecastOptions.CHECKPOINT_DIR.key(), defaultCheckpointDir(cfg));
+            }
+            checkpoints = new RetainedCheckpoints(cfg.get(RulecastOptions.CHECKPOINT_DIR));
+            resume = fresh ? Optional.empty() : checkpoints.latest();
             // The CLI's own check explains an unreachable rules database in one line.
             Database rules =
                     new Database(
@@ -94,8 +123,42 @@ public final class RunCommand extends BaseCommand {
         } catch (ConfigException e) {
             throw CliException.usage(e.getMessage().replaceAll("\\s*\\R\\s*", " "));
         }
-        JobClient client = job.executeAsync();
         RulecastConfig cfg = job.config();
+        if (resume.isPresent()) {
+            job.restoreFrom(resume.get().toString());
+            // The resumed run writes its own checkpoints from here; earlier runs' are done with.
+            checkpoints.deleteAllBut(resume.get());
+            out().println("resuming from checkpoint " + resume.get());
+        } else if (fresh) {
+            out().println(
+                            "--fresh: not resuming"
+                                    + checkpoints.latest().map(p -> " from " + p).orElse("")
+                                    + "; starting from the committed Kafka offsets with empty ctx.state;"
+                                    + " checkpoints go to "
+                                    + checkpoints.directory());
+        } else {
+            out().println(
+                            "no checkpoint in "
+                                    + checkpoints.directory()
+                                    + ": starting from the committed Kafka offsets ("
+                                    + cfg.get(RulecastOptions.KAFKA_STARTING_OFFSETS)
+                                    + " when there are none); checkpoints go there");
+        }
+        JobClient client;
+        try {
+            client = job.executeAsync();
+        } catch (Exception e) {
+            if (resume.isEmpty()) {
+                throw e;
+            }
+            throw CliException.unreachable(
+                    "cannot resume from "
+                            + resume.get()
+                            + ": "
+                            + rootMessage(e)
+                            + " (rulecast run --fresh starts without it)",
+                    e);
+        }
         out().println(
                         "rulecast job "
                                 + client.getJobID()
@@ -104,7 +167,8 @@ public final class RunCommand extends BaseCommand {
                                 + " at "
                                 + cfg.get(RulecastOptions.KAFKA_BOOTSTRAP_SERVERS)
                                 + ", rules from "
-                                + cfg.get(RulecastOptions.RULES_JDBC_URL)
+                                + JdbcConnectionSpec.maskPassword(
+                                        cfg.get(RulecastOptions.RULES_JDBC_URL))
                                 + (stopAfterSeconds == null ? " — Ctrl-C to stop" : ""));
         out().flush();
         Thread stopper = new Thread(() -> cancel(client), "rulecast-run-shutdown");
@@ -123,7 +187,14 @@ public final class RunCommand extends BaseCommand {
             }
         } catch (ExecutionException e) {
             throw CliException.unreachable(
-                    "the job failed: " + rootMessage(e) + " (run again with --verbose for details)",
+                    "the job failed: "
+                            + rootMessage(e)
+                            + (resume.isPresent()
+                                    ? " (it resumed from "
+                                            + resume.get()
+                                            + "; rulecast run --fresh starts without it)"
+                                    : "")
+                            + " (run again with --verbose for details)",
                     e);
         } finally {
             try {
@@ -133,6 +204,35 @@ public final class RunCommand extends BaseCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code ~/.rulecast/checkpoints/<job.name>-<8 hex digits>}: the digits stand for the events
+     * source (brokers, topic, group), so that a run with another source never resumes from this
+     * one's offsets.
+     */
+    static String defaultCheckpointDir(RulecastConfig cfg) {
+        String source =
+                cfg.get(RulecastOptions.KAFKA_BOOTSTRAP_SERVERS)
+                        + "\n"
+                        + cfg.get(RulecastOptions.TOPIC_EVENTS)
+                        + "\n"
+                        + cfg.get(RulecastOptions.KAFKA_GROUP_ID);
+        String id;
+        try {
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(source.getBytes(StandardCharsets.UTF_8));
+            id = HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return Path.of(
+                        System.getProperty("user.home"),
+                        ".rulecast",
+                        "checkpoints",
+                        cfg.get(RulecastOptions.JOB_NAME) + "-" + id)
+                .toString();
     }
 
     private static void cancel(JobClient client) {

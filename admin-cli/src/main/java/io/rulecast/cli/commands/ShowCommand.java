@@ -5,6 +5,7 @@ import io.rulecast.cli.ConnectionOptions;
 import io.rulecast.cli.RuleRef;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
+import io.rulecast.cli.text.Formats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -17,7 +17,7 @@ import org.apache.flink.core.execution.JobClient;
  * its temporary work directory. {@link #close()} stops them in reverse order and deletes the
  * directory; a shutdown hook does the same on Ctrl-C, so the demo leaves no process behind however
  * it ends (the broker and the embedded database also stop by themselves when this JVM is killed
- * outright: they watch their standard input).
+ * outright: they run under the watchdog of {@link io.rulecast.broker.ChildJvm}).
  */
 public final class DemoEnvironment implements AutoCloseable {
     private final Path workDir;

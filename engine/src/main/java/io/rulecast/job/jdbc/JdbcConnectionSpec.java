@@ -4,30 +4,71 @@ import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Where a MySQL/MariaDB database is and how to log in: the one value every JDBC user in the job
- * (wide-table sink, table catalog, dimension lookups) is built from. Serializable so that it
- * travels with the operators; connections are opened on the task managers.
+ * Where a MySQL/MariaDB database is, how to log in, and how long to wait for it: the one value
+ * every JDBC user in the job (rules source, wide-table sink, table catalog, dimension lookups) is
+ * built from. Serializable so that it travels with the operators; connections are opened on the
+ * task managers.
+ *
+ * <p>Every connection gets a connect timeout and a socket (read) timeout unless the URL sets its
+ * own: without a read timeout, a network that swallows packets blocks the reading task until the
+ * operating system gives up on the connection, which takes hours.
  */
 public final class JdbcConnectionSpec implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    /**
-     * Milliseconds a connect attempt may take before it fails (never hang a task on a dead host).
-     */
-    static final int CONNECT_TIMEOUT_MS = 10_000;
+    /** Default of {@code jdbc.connect.timeout}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default of {@code jdbc.socket.timeout}. */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
+    /** {@code user:password@} in the authority, and any {@code ...password...=value} parameter. */
+    private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@?;]*):[^/@?;]*@");
+
+    private static final Pattern URL_SECRET_PARAMETER =
+            Pattern.compile("(?i)([?&;,(][^=&;?,()]*(?:password|secret)[^=&;?,()]*=)[^&;,)]*");
 
     private final String url;
     private final String user;
     private final String password;
+    private final int connectTimeoutMs;
+    private final int socketTimeoutMs;
 
+    /** A database with the default timeouts. */
     public JdbcConnectionSpec(String url, String user, String password) {
+        this(url, user, password, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
+    }
+
+    /**
+     * @param connectTimeout longest wait for a TCP connection
+     * @param socketTimeout longest wait for any read from the server (the login handshake
+     *     included); must exceed the longest statement the user runs
+     */
+    public JdbcConnectionSpec(
+            String url,
+            String user,
+            String password,
+            Duration connectTimeout,
+            Duration socketTimeout) {
         this.url = Objects.requireNonNull(url, "url");
         this.user = user;
         this.password = password;
+        this.connectTimeoutMs = millis(connectTimeout, "connect timeout");
+        this.socketTimeoutMs = millis(socketTimeout, "socket timeout");
+    }
+
+    private static int millis(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
+        return (int) d.toMillis();
     }
 
     public String url() {
@@ -42,6 +83,19 @@ public final class JdbcConnectionSpec implements Serializable {
         return password;
     }
 
+    public Duration connectTimeout() {
+        return Duration.ofMillis(connectTimeoutMs);
+    }
+
+    public Duration socketTimeout() {
+        return Duration.ofMillis(socketTimeoutMs);
+    }
+
+    /** The same database with other timeouts. */
+    public JdbcConnectionSpec withTimeouts(Duration connectTimeout, Duration socketTimeout) {
+        return new JdbcConnectionSpec(url, user, password, connectTimeout, socketTimeout);
+    }
+
     /**
      * The same database with {@code rewriteBatchedStatements=true} added to the URL unless the URL
      * sets it already: Connector/J then sends a batch of inserts as one multi-row statement (11×
@@ -52,19 +106,15 @@ public final class JdbcConnectionSpec implements Serializable {
             return this;
         }
         return new JdbcConnectionSpec(
-                withParameter(url, "rewriteBatchedStatements=true"), user, password);
+                withParameter(url, "rewriteBatchedStatements=true"),
+                user,
+                password,
+                connectTimeout(),
+                socketTimeout());
     }
 
-    /** Opens a new connection (auto-commit on); the caller closes it. */
+    /** Opens a new connection (auto-commit on) with this spec's timeouts; the caller closes it. */
     public Connection open() throws SQLException {
-        return open(0);
-    }
-
-    /**
-     * Opens a new connection whose socket reads time out after {@code socketTimeoutMs} (0 = never),
-     * so that a lookup on a half-dead connection fails instead of blocking the task.
-     */
-    public Connection open(int socketTimeoutMs) throws SQLException {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -74,9 +124,9 @@ public final class JdbcConnectionSpec implements Serializable {
         }
         // Connector/J lets Properties override URL parameters: only fill in what the URL lacks.
         if (!url.contains("connectTimeout=")) {
-            props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_MS));
+            props.setProperty("connectTimeout", Integer.toString(connectTimeoutMs));
         }
-        if (socketTimeoutMs > 0 && !url.contains("socketTimeout=")) {
+        if (!url.contains("socketTimeout=")) {
             props.setProperty("socketTimeout", Integer.toString(socketTimeoutMs));
         }
         return DriverManager.getConnection(url, props);
@@ -86,12 +136,28 @@ public final class JdbcConnectionSpec implements Serializable {
         return url + (url.indexOf('?') >= 0 ? "&" : "?") + parameter;
     }
 
+    /**
+     * {@code url} with the password of {@code //user:password@host} and the values of parameters
+     * whose name contains "password" or "secret" replaced by {@code ***}: what logs and error
+     * messages may show of a JDBC URL.
+     */
+    public static String maskPassword(String url) {
+        if (url == null) {
+            return null;
+        }
+        String masked = URL_USER_INFO.matcher(url).replaceAll("$1:***@");
+        Matcher m = URL_SECRET_PARAMETER.matcher(masked);
+        return m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)) + "***");
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JdbcConnectionSpec s
                 && url.equals(s.url)
                 && Objects.equals(user, s.user)
-                && Objects.equals(password, s.password);
+                && Objects.equals(password, s.password)
+                && connectTimeoutMs == s.connectTimeoutMs
+                && socketTimeoutMs == s.socketTimeoutMs;
     }
 
     @Override
@@ -99,9 +165,9 @@ public final class JdbcConnectionSpec implements Serializable {
         return Objects.hash(url, user);
     }
 
-    /** Never prints the password. */
+    /** Never prints a password, neither the property nor one inside the URL. */
     @Override
     public String toString() {
-        return (user == null ? "" : user + " @ ") + url;
+        return (user == null ? "" : user + " @ ") + maskPassword(url);
     }
 }

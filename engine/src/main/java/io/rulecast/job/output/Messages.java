@@ -53,6 +53,19 @@ public final class Messages {
     /** Dead-letter reason: the record has no Kafka key and nothing at events.key.path. */
     public static final String NO_KEY = "NO_KEY";
 
+    /** Dead-letter reason (stage {@code sink}): the database refused a row the rule wrote. */
+    public static final String SINK_REFUSED = "SINK_REFUSED";
+
+    /**
+     * Header of a record whose value was cut to fit the producer's {@code max.request.size}: the
+     * value's original size in bytes (the value holds its first bytes). A dead letter's original is
+     * still at {@link #HEADER_SOURCE} in the events topic.
+     */
+    public static final String HEADER_TRUNCATED = "rulecast.truncated";
+
+    /** Where the dead event is in the events topic: {@code topic-partition@offset}. */
+    public static final String HEADER_SOURCE = "rulecast.dlq.source";
+
     private static final int MAX_MESSAGE = 1000;
 
     /** Where in the job an event was rejected ({@code rulecast.dlq.stage}). */
@@ -92,7 +105,49 @@ public final class Messages {
         putOrRemove(headers, HEADER_VERSION, version);
         putOrRemove(headers, HEADER_EVENT_ID, eventId);
         headers.put(HEADER_TIME, Long.toString(time));
+        headers.put(HEADER_SOURCE, raw.position());
         return new OutputMessage(topic, raw.key(), raw.value(), headers);
+    }
+
+    /**
+     * A table write the sink could not apply (stage {@code sink}). The event's bytes are not at
+     * hand there, so the value is the write itself, in the replay line format: {@code
+     * {"eventId","rule","version","kind":"upsert","table","row"}} ({@code "key"} for a delete).
+     * Keyed by event id.
+     *
+     * @param kind {@code upsert} or {@code delete}
+     */
+    public static OutputMessage sinkDeadLetter(
+            String topic,
+            String reason,
+            String message,
+            String kind,
+            String table,
+            Map<String, Object> row,
+            String rule,
+            String version,
+            String eventId,
+            long time) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("eventId", eventId);
+        json.put("rule", rule);
+        json.put("version", version);
+        json.put("kind", kind);
+        json.put("table", table);
+        json.put("delete".equals(kind) ? "key" : "row", row);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HEADER_STAGE, Stage.SINK.id());
+        headers.put(HEADER_REASON, reason);
+        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason : message));
+        putOrRemove(headers, HEADER_RULE, rule);
+        putOrRemove(headers, HEADER_VERSION, version);
+        putOrRemove(headers, HEADER_EVENT_ID, eventId);
+        headers.put(HEADER_TIME, Long.toString(time));
+        return new OutputMessage(
+                topic,
+                eventId == null ? null : eventId.getBytes(StandardCharsets.UTF_8),
+                Json.write(json).getBytes(StandardCharsets.UTF_8),
+                headers);
     }
 
     /** An alert a script raised with {@code ctx.alert}. */

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -153,7 +154,7 @@ public final class RoutingFunction
     public void processBroadcastElement(RuleChange change, Context ctx, Collector<TableWrite> out)
             throws Exception {
         BroadcastState<Long, RoutingRow> state = ctx.getBroadcastState(Descriptors.RULES);
-        restoreOnce(state);
+        restoreOnce(state, m -> ctx.output(Descriptors.MESSAGES, m));
         if (change.kind() == RuleChange.Kind.SYNCED) {
             synced = true;
             return;
@@ -187,12 +188,12 @@ public final class RoutingFunction
                             change.kind() == RuleChange.Kind.DELETE ? "deleted" : "disabled");
                 }
             }
-            case COMPILE_FAILED -> compileFailed(a, ctx);
+            case COMPILE_FAILED -> compileFailed(a, m -> ctx.output(Descriptors.MESSAGES, m));
             case UNCHANGED -> {}
         }
     }
 
-    private void compileFailed(RuleRegistry.Applied a, Context ctx) {
+    private void compileFailed(RuleRegistry.Applied a, Consumer<OutputMessage> messages) {
         RoutingRow row = a.row();
         String rule = row.ruleId().toString();
         CompileException e = a.error();
@@ -215,8 +216,7 @@ public final class RoutingFunction
         fields.put("column", e.column());
         fields.put("id", row.id());
         fields.put("runningVersion", a.previous() == null ? null : a.previous().version());
-        ctx.output(
-                Descriptors.MESSAGES,
+        messages.accept(
                 Messages.systemAlert(
                         settings.alertsTopic(),
                         Messages.RULE_COMPILE_FAILED,
@@ -236,8 +236,13 @@ public final class RoutingFunction
                         System.currentTimeMillis()));
     }
 
-    /** After a restore, runs the rows kept in broadcast state before anything else. */
-    private void restoreOnce(ReadOnlyBroadcastState<Long, RoutingRow> state) throws Exception {
+    /**
+     * After a restore, runs the rows kept in broadcast state before anything else. A row that no
+     * longer compiles (e.g. after a sandbox change) raises the same alert as a new version would.
+     */
+    private void restoreOnce(
+            ReadOnlyBroadcastState<Long, RoutingRow> state, Consumer<OutputMessage> messages)
+            throws Exception {
         if (restored) {
             return;
         }
@@ -249,10 +254,7 @@ public final class RoutingFunction
                 metricsOf(a.active()).track(a.active());
                 n++;
             } else if (a.error() != null) {
-                LOG.warn(
-                        "Restored rule {} does not compile: {}",
-                        a.row().ruleId(),
-                        a.error().getMessage());
+                compileFailed(a, messages);
             }
         }
         if (n > 0) {
@@ -266,7 +268,8 @@ public final class RoutingFunction
     @Override
     public void processElement(RoutedEvent routed, ReadOnlyContext ctx, Collector<TableWrite> out)
             throws Exception {
-        restoreOnce(ctx.getBroadcastState(Descriptors.RULES));
+        restoreOnce(
+                ctx.getBroadcastState(Descriptors.RULES), m -> ctx.output(Descriptors.MESSAGES, m));
         if (!synced || waitingKeys > 0) {
             boolean keyWaits = waiting.get().iterator().hasNext();
             if (!synced || keyWaits) {
@@ -289,7 +292,8 @@ public final class RoutingFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TableWrite> out)
             throws Exception {
-        restoreOnce(ctx.getBroadcastState(Descriptors.RULES));
+        restoreOnce(
+                ctx.getBroadcastState(Descriptors.RULES), m -> ctx.output(Descriptors.MESSAGES, m));
         if (!synced) {
             ctx.timerService()
                     .registerProcessingTimeTimer(

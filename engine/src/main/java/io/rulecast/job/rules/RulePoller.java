@@ -21,7 +21,7 @@ final class RulePoller {
     private final long intervalMillis;
     private final long maxBackoffMillis;
     private final LongSupplier clock;
-    private final RuleSnapshots snapshots = new RuleSnapshots();
+    private final RuleSnapshots snapshots;
     private final long createdAt;
     private long lastSuccess = -1;
     private int consecutiveFailures;
@@ -29,7 +29,18 @@ final class RulePoller {
     private Exception lastError;
 
     RulePoller(Fetch fetch, Duration interval, Duration maxBackoff, LongSupplier clock) {
+        this(fetch, interval, maxBackoff, clock, new RuleSnapshots());
+    }
+
+    /** A poller whose first read is compared with {@code snapshots}' rows. */
+    RulePoller(
+            Fetch fetch,
+            Duration interval,
+            Duration maxBackoff,
+            LongSupplier clock,
+            RuleSnapshots snapshots) {
         this.fetch = fetch;
+        this.snapshots = snapshots;
         this.intervalMillis = Math.max(1, interval.toMillis());
         this.maxBackoffMillis = Math.max(intervalMillis, maxBackoff.toMillis());
         this.clock = clock;

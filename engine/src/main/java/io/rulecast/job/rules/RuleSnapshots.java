@@ -13,6 +13,19 @@ import java.util.Map;
 public final class RuleSnapshots {
     private Map<Long, RoutingRow> previous = Map.of();
 
+    /** Starts from nothing: the first read is all upserts. */
+    public RuleSnapshots() {}
+
+    /**
+     * Starts from rows read (and emitted) before, e.g. those a restored source had sent: the first
+     * read then yields only what changed since, deletes included.
+     */
+    public RuleSnapshots(List<RoutingRow> before) {
+        Map<Long, RoutingRow> m = new LinkedHashMap<>();
+        before.forEach(r -> m.put(r.id(), r));
+        previous = m;
+    }
+
     /** The changes from the previous read to {@code rows}; the first call returns every row. */
     public List<RuleChange> next(List<RoutingRow> rows) {
         Map<Long, RoutingRow> current = new LinkedHashMap<>(rows.size() * 4 / 3 + 1);

@@ -1,46 +1,39 @@
 package io.rulecast.job.rules;
 
-import java.io.Serializable;
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
- * Where the rules live and how to read them: one {@code SELECT} over {@code routing_configs}, so
- * the job's rules user needs nothing but SELECT. Connects and reads with timeouts, so an
- * unreachable server fails a poll quickly instead of hanging the source.
+ * How the rules are read: one {@code SELECT} over {@code routing_configs}, on a read-only
+ * connection of the rules database's {@link JdbcConnectionSpec} (whose timeouts make an unreachable
+ * server fail a poll instead of hanging the source), so the job's rules user needs nothing but
+ * SELECT.
  */
-public record RulesDatabase(String url, String user, String password) implements Serializable {
+public final class RulesDatabase {
+    private RulesDatabase() {}
 
     static final String QUERY =
             "SELECT id, domain, event_type, rule_name, language, script, config_json, enabled,"
                     + " priority, update_time FROM routing_configs ORDER BY id";
 
-    private static final int TIMEOUT_SECONDS = 10;
+    /** The server-side bound of one read of the table. */
+    private static final int QUERY_TIMEOUT_SECONDS = 10;
 
-    /** Opens a connection with connect and socket timeouts (unless the URL sets its own). */
-    public Connection connect() throws SQLException {
-        Properties p = new Properties();
-        if (user != null) {
-            p.setProperty("user", user);
+    /** A read-only connection to the rules database. */
+    public static Connection connect(JdbcConnectionSpec database) throws SQLException {
+        Connection c = database.open();
+        try {
+            c.setReadOnly(true);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
         }
-        if (password != null) {
-            p.setProperty("password", password);
-        }
-        if (!url.contains("connectTimeout")) {
-            p.setProperty("connectTimeout", String.valueOf(TIMEOUT_SECONDS * 1000 / 2));
-        }
-        if (!url.contains("socketTimeout")) {
-            p.setProperty("socketTimeout", String.valueOf(TIMEOUT_SECONDS * 1000));
-        }
-        Connection c = DriverManager.getConnection(url, p);
-        c.setReadOnly(true);
         return c;
     }
 
@@ -48,7 +41,7 @@ public record RulesDatabase(String url, String user, String password) implements
     public static List<RoutingRow> readAll(Connection connection) throws SQLException {
         List<RoutingRow> rows = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement(QUERY)) {
-            st.setQueryTimeout(TIMEOUT_SECONDS);
+            st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     Timestamp updated = rs.getTimestamp("update_time");
@@ -72,10 +65,5 @@ public record RulesDatabase(String url, String user, String password) implements
             connection.commit();
         }
         return rows;
-    }
-
-    @Override
-    public String toString() {
-        return url + (user == null ? "" : " as " + user);
     }
 }

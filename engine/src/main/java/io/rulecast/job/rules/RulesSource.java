@@ -1,5 +1,6 @@
 package io.rulecast.job.rules;
 
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.time.Duration;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -11,18 +12,20 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * The rules stream: an unbounded source that reads {@code routing_configs} every poll interval and
- * emits what changed (see {@link RuleSnapshots}). Run it with parallelism 1. It checkpoints
- * nothing: after a restore its first poll emits every row again, and the routing function treats a
- * row it already runs as no change.
+ * emits what changed (see {@link RuleSnapshots}). Run it with parallelism 1.
+ *
+ * <p>It checkpoints the rows it has emitted, consistently with the routing instances' broadcast
+ * state. A restored source compares its first read with them and emits only the difference —
+ * deletes of rows removed since the checkpoint included — then {@link RuleChange.Kind#SYNCED}.
  */
-public final class RulesSource implements Source<RuleChange, RulesSplit, Void> {
-    private static final long serialVersionUID = 1L;
+public final class RulesSource implements Source<RuleChange, RulesSplit, RulesEnumerator.State> {
+    private static final long serialVersionUID = 2L;
 
-    private final RulesDatabase database;
+    private final JdbcConnectionSpec database;
     private final Duration pollInterval;
     private final Duration maxBackoff;
 
-    public RulesSource(RulesDatabase database, Duration pollInterval, Duration maxBackoff) {
+    public RulesSource(JdbcConnectionSpec database, Duration pollInterval, Duration maxBackoff) {
         this.database = database;
         this.pollInterval = pollInterval;
         this.maxBackoff = maxBackoff;
@@ -34,15 +37,15 @@ public final class RulesSource implements Source<RuleChange, RulesSplit, Void> {
     }
 
     @Override
-    public SplitEnumerator<RulesSplit, Void> createEnumerator(
+    public SplitEnumerator<RulesSplit, RulesEnumerator.State> createEnumerator(
             SplitEnumeratorContext<RulesSplit> context) {
-        return new RulesEnumerator(context);
+        return new RulesEnumerator(context, RulesSplit.FRESH);
     }
 
     @Override
-    public SplitEnumerator<RulesSplit, Void> restoreEnumerator(
-            SplitEnumeratorContext<RulesSplit> context, Void checkpoint) {
-        return new RulesEnumerator(context);
+    public SplitEnumerator<RulesSplit, RulesEnumerator.State> restoreEnumerator(
+            SplitEnumeratorContext<RulesSplit> context, RulesEnumerator.State checkpoint) {
+        return new RulesEnumerator(context, checkpoint.unassigned());
     }
 
     @Override
@@ -51,7 +54,7 @@ public final class RulesSource implements Source<RuleChange, RulesSplit, Void> {
     }
 
     @Override
-    public SimpleVersionedSerializer<Void> getEnumeratorCheckpointSerializer() {
+    public SimpleVersionedSerializer<RulesEnumerator.State> getEnumeratorCheckpointSerializer() {
         return new RulesEnumerator.StateSerializer();
     }
 

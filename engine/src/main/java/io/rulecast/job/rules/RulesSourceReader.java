@@ -1,8 +1,11 @@
 package io.rulecast.job.rules;
 
+import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -20,14 +23,28 @@ import org.slf4j.LoggerFactory;
  * Polls {@code routing_configs} on its own thread and hands the changes to the task thread. While
  * the database is unreachable it keeps polling with backoff and emits nothing, so the job keeps
  * running on the rules it has; {@code rulesStalenessMs} says for how long.
+ *
+ * <p>The task thread keeps the rows it has emitted and checkpoints them in the split. A reader
+ * restored with such a split starts its poller from those rows, so its first read yields what
+ * changed since the checkpoint (a deleted row as a delete), and marks {@link
+ * RuleChange.Kind#SYNCED} after that read — or, if the database cannot be read, after the first
+ * failed attempt: the restored rules are then all there is.
  */
 final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(RulesSourceReader.class);
 
-    private final RulesDatabase database;
-    private final RulePoller poller;
+    private final JdbcConnectionSpec database;
+    private final Duration interval;
+    private final Duration maxBackoff;
     private final ConcurrentLinkedQueue<RuleChange> pending = new ConcurrentLinkedQueue<>();
     private final Object lock = new Object();
+
+    /** What this reader (or the one it was restored from) emitted, by id. Task thread only. */
+    private final TreeMap<Long, RoutingRow> emitted = new TreeMap<>();
+
+    private boolean hasSplit;
+    private boolean restored;
+    private volatile RulePoller poller;
     private CompletableFuture<Void> available = new CompletableFuture<>();
     private ScheduledExecutorService executor;
     private Connection connection;
@@ -36,15 +53,16 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
 
     RulesSourceReader(
             SourceReaderContext context,
-            RulesDatabase database,
+            JdbcConnectionSpec database,
             Duration interval,
             Duration maxBackoff) {
         this.database = database;
-        this.poller = new RulePoller(this::fetch, interval, maxBackoff, System::currentTimeMillis);
+        this.interval = interval;
+        this.maxBackoff = maxBackoff;
         MetricGroup metrics = context.metricGroup();
-        metrics.gauge("rulesStalenessMs", poller::stalenessMillis);
-        metrics.gauge("rulesPollFailures", poller::failures);
-        metrics.gauge("rulesRows", poller::rowCount);
+        metrics.gauge("rulesStalenessMs", () -> poller == null ? 0L : poller.stalenessMillis());
+        metrics.gauge("rulesPollFailures", () -> poller == null ? 0L : poller.failures());
+        metrics.gauge("rulesRows", () -> poller == null ? 0 : poller.rowCount());
     }
 
     @Override
@@ -52,16 +70,33 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
 
     @Override
     public void addSplits(List<RulesSplit> splits) {
-        if (executor == null && !splits.isEmpty()) {
-            executor =
-                    Executors.newSingleThreadScheduledExecutor(
-                            r -> {
-                                Thread t = new Thread(r, "rulecast-rules-poller");
-                                t.setDaemon(true);
-                                return t;
-                            });
-            executor.execute(this::pollOnce);
+        if (hasSplit || splits.isEmpty()) {
+            return;
         }
+        hasSplit = true;
+        RulesSplit split = splits.get(0);
+        RuleSnapshots snapshots = new RuleSnapshots();
+        if (split.hasState()) {
+            restored = true;
+            split.emittedRows().forEach(r -> emitted.put(r.id(), r));
+            snapshots = new RuleSnapshots(split.emittedRows());
+            LOG.info(
+                    "Rules source restored with the {} rows it had emitted; its first read of {}"
+                            + " emits what changed since the checkpoint.",
+                    emitted.size(),
+                    database);
+        }
+        poller =
+                new RulePoller(
+                        this::fetch, interval, maxBackoff, System::currentTimeMillis, snapshots);
+        executor =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "rulecast-rules-poller");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        executor.execute(this::pollOnce);
     }
 
     @Override
@@ -72,6 +107,11 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
         RuleChange change = pending.poll();
         if (change == null) {
             return InputStatus.NOTHING_AVAILABLE;
+        }
+        switch (change.kind()) {
+            case UPSERT -> emitted.put(change.row().id(), change.row());
+            case DELETE -> emitted.remove(change.row().id());
+            case SYNCED -> {}
         }
         output.collect(change);
         return pending.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
@@ -90,10 +130,16 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
         }
     }
 
-    /** Readers keep no split: the enumerator hands it out again after a restart. */
+    /**
+     * The split with the rows emitted so far: exactly what the routing instances have received
+     * before this checkpoint's barrier (changes still queued are read again after a restore).
+     */
     @Override
     public List<RulesSplit> snapshotState(long checkpointId) {
-        return List.of();
+        if (!hasSplit) {
+            return List.of();
+        }
+        return List.of(RulesSplit.emitted(new ArrayList<>(emitted.values())));
     }
 
     private void pollOnce() {
@@ -114,6 +160,15 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
             } else {
                 LOG.debug("Rules database still unreachable: {}", poller.lastError().toString());
             }
+            if (restored && !syncedSent) {
+                // The restored rules are consistent with the checkpoint, and all there is until
+                // the database answers: do not keep the routing instances waiting for it.
+                LOG.warn(
+                        "Rules database unreachable after a restore: running the {} rules of the"
+                                + " checkpoint until it answers.",
+                        poller.rowCount());
+                markSynced();
+            }
         } else {
             if (failuresBefore > 0) {
                 LOG.info(
@@ -126,14 +181,11 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
                 pending.addAll(changes);
             }
             if (!syncedSent) {
-                // After the whole first snapshot, so routing instances know it is complete.
-                pending.add(RuleChange.synced());
-                syncedSent = true;
+                // After the whole first read, so routing instances know it is complete.
+                markSynced();
             }
             if (!pending.isEmpty()) {
-                synchronized (lock) {
-                    available.complete(null);
-                }
+                signal();
             }
         }
         if (!closed) {
@@ -141,9 +193,21 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
         }
     }
 
+    private void markSynced() {
+        pending.add(RuleChange.synced());
+        syncedSent = true;
+        signal();
+    }
+
+    private void signal() {
+        synchronized (lock) {
+            available.complete(null);
+        }
+    }
+
     private List<RoutingRow> fetch() throws Exception {
         if (connection == null) {
-            connection = database.connect();
+            connection = RulesDatabase.connect(database);
         }
         return RulesDatabase.readAll(connection);
     }

@@ -27,16 +27,18 @@ import org.slf4j.LoggerFactory;
  * information_schema}, and every value is a bound parameter, a script can never inject SQL.
  *
  * <p>Schemas are cached and travel with the catalog when it is serialized (load them at start-up
- * with {@link #loadAll()}); a write naming an unknown column or table reloads that table's schema
- * at most once per {@link #RELOAD_INTERVAL_MS}, so a column added by a migration becomes writable
- * without a restart. Thread-safe.
+ * with {@link #loadAll()}). A write the cached schema refuses (an unknown column or table) reloads
+ * that table's schema at once — at most once per {@link #RELOAD_INTERVAL_MS}, so that a rule
+ * writing a column that does not exist costs one query a second, not one per event — so a column
+ * added by a migration is writable by the next write; {@link #refresh(String)} forgets a schema the
+ * database has shown to be stale (a column or table dropped). Thread-safe.
  */
 public final class TableCatalog implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TableCatalog.class);
 
     /** Minimum time between two reloads of one table's schema caused by a failing check. */
-    static final long RELOAD_INTERVAL_MS = 30_000;
+    static final long RELOAD_INTERVAL_MS = 1_000;
 
     private static final String COLUMNS_SQL =
             "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS"
@@ -135,12 +137,26 @@ public final class TableCatalog implements Serializable {
      * @throws IllegalStateException if the table's schema cannot be read from the database
      */
     public String check(TableWrite w) {
+        return check(w, false);
+    }
+
+    /**
+     * As {@link #check(TableWrite)}, but a refusal by the cached schema is always confirmed against
+     * the database's current one first: for the sink, where a refusal is final (a dead letter), and
+     * which sees only writes the routing function's check let through, so only after a schema
+     * change.
+     */
+    public String checkAgainstDatabase(TableWrite w) {
+        return check(w, true);
+    }
+
+    private String check(TableWrite w, boolean force) {
         if (!isAllowed(w.table())) {
             return notWritable(w.table());
         }
         Entry e = entry(w.table());
         String reason = check(w, e);
-        if (reason != null && mayReload(e)) {
+        if (reason != null && (force ? connection != null : mayReload(e))) {
             // A migration may have added the table or column since we looked.
             Entry fresh = reload(w.table(), e);
             if (fresh != e) {

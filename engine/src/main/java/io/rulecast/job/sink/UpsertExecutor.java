@@ -9,6 +9,7 @@ import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * writes after its last delete, whatever it was before, so the sink is idempotent (at-least-once
  * delivery plus idempotent writes).
  *
- * <p>A write the database rejects for its data (a value too long, a NOT NULL column left null, a
- * bad date) would fail every retry and every restart from the checkpoint: instead the plan is run
- * again row by row and such rows are logged and counted as rejected, so one bad row never stops the
- * job.
+ * <p>A write the database rejects for its data or the table's shape (a value too long, a NOT NULL
+ * column left null, a bad date, a column or table dropped since the check) would fail every retry
+ * and every restart from the checkpoint: instead the plan is run again row by row, and the refused
+ * rows are returned with the database's reason, for the sink to dead-letter; one bad row never
+ * stops the job, and none disappears.
  */
 final class UpsertExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpsertExecutor.class);
@@ -55,36 +57,49 @@ final class UpsertExecutor implements AutoCloseable {
     private final long backoffMs;
     private final Counter batches;
     private final Counter retries;
-    private final RejectHandler rejects;
     private Connection connection;
 
-    /** Told about each write the database refused for its values. */
-    interface RejectHandler {
-        void rejected(TableWrite w, String reason);
+    /** A write the database refused, and its error. */
+    record Refused(TableWrite write, SQLException error) {
+
+        /** The table's shape changed under the write (a column or the table is gone). */
+        boolean schemaChanged() {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof SQLException s && SCHEMA_ERRORS.contains(s.getErrorCode())) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
+
+    /** What one committed plan did: writes applied, and writes refused (in plan order). */
+    record Result(int applied, List<Refused> refused) {}
+
+    /** Errors that mean the table no longer has the shape the catalog knows. */
+    private static final Set<Integer> SCHEMA_ERRORS = Set.of(1054, 1146);
 
     UpsertExecutor(
             JdbcConnectionSpec spec,
             int maxRetries,
             long backoffMs,
             Counter batches,
-            Counter retries,
-            RejectHandler rejects) {
+            Counter retries) {
         this.spec = spec;
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
         this.batches = batches;
         this.retries = retries;
-        this.rejects = rejects;
     }
 
     /**
-     * Runs the plan and commits; returns the number of writes applied.
+     * Runs the plan and commits; returns what was applied and what the database refused. Only the
+     * refusals of the attempt that committed are returned, so a retried plan reports each once.
      *
      * @throws IOException after {@code maxRetries} failed retries: the task fails and Flink
      *     restarts it from the last checkpoint
      */
-    int execute(List<UpsertPlan.Batch> plan) throws IOException, InterruptedException {
+    Result execute(List<UpsertPlan.Batch> plan) throws IOException, InterruptedException {
         int total = plan.stream().mapToInt(b -> b.writes().size()).sum();
         for (int attempt = 0; ; attempt++) {
             try {
@@ -133,9 +148,10 @@ final class UpsertExecutor implements AutoCloseable {
         }
     }
 
-    private int run(List<UpsertPlan.Batch> plan, boolean rowByRow) throws SQLException {
+    private Result run(List<UpsertPlan.Batch> plan, boolean rowByRow) throws SQLException {
         Connection c = connection();
         int applied = 0;
+        List<Refused> refused = new ArrayList<>();
         for (UpsertPlan.Batch batch : plan) {
             try (PreparedStatement st = c.prepareStatement(batch.sql())) {
                 if (!rowByRow) {
@@ -158,13 +174,13 @@ final class UpsertExecutor implements AutoCloseable {
                             throw e;
                         }
                         // InnoDB rolls back just this statement; the transaction goes on.
-                        rejects.rejected(w, e.getMessage());
+                        refused.add(new Refused(w, e));
                     }
                 }
             }
         }
         c.commit();
-        return applied;
+        return new Result(applied, refused);
     }
 
     private static void bind(PreparedStatement st, Object[] values) throws SQLException {

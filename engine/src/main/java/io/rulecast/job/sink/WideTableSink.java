@@ -1,6 +1,7 @@
 package io.rulecast.job.sink;
 
 import io.rulecast.job.jdbc.JdbcConnectionSpec;
+import io.rulecast.job.output.OutputMessage;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;
@@ -9,11 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Applies {@link TableWrite}s to MySQL/MariaDB wide tables: an upsert names only the columns its
@@ -25,21 +25,27 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
  * row must reach one writer in order: attach the sink with {@link #attach}, which keys the stream
  * by {@link TableWriteKeySelector}.
  *
+ * <p>No write disappears: one the database refuses (a value too long, a column or table dropped)
+ * comes out of {@link #attach} as a dead letter with stage {@code sink}, the row and the reason,
+ * for the job's Kafka sink; a sink built without {@link Builder#deadLetterTopic} fails instead.
+ *
  * <pre>{@code
  * TableCatalog catalog = new TableCatalog(spec, allowed);
- * WideTableSink sink = WideTableSink.builder().connection(spec).allowedTables(allowed).build();
- * sink.attach(writes, TableWriteKeySelector.resolvePrimaryKeys(catalog));
+ * WideTableSink sink =
+ *         WideTableSink.builder().connection(spec).allowedTables(allowed).deadLetterTopic(dlq).build();
+ * DataStream<OutputMessage> deadLetters =
+ *         sink.attach(writes, TableWriteKeySelector.resolvePrimaryKeys(catalog));
  * }</pre>
  *
  * <p>Wide tables need a primary key, and every other column must be nullable or have a default:
  * MySQL in strict mode checks the would-be inserted row ("Field 'x' doesn't have a default value")
  * before it finds the duplicate key, even when the row exists and only an update results.
  *
- * <p>Writer metrics: {@code rowsWritten}, {@code rowsRejected} (failed the {@link TableCatalog}
- * check or refused by the database for their data), {@code batches}, {@code retries}, {@code
- * lastFlushMillis}, and Flink's standard {@code numRecordsSend}/{@code numRecordsSendErrors}.
+ * <p>Operator metrics: {@code rowsWritten}, {@code rowsRejected} (dead-lettered: failed the {@link
+ * TableCatalog} check or refused by the database), {@code batches}, {@code retries}, {@code
+ * lastFlushMillis}.
  */
-public final class WideTableSink implements Sink<TableWrite> {
+public final class WideTableSink implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Default of {@code sink.batch.size}. */
@@ -61,7 +67,8 @@ public final class WideTableSink implements Sink<TableWrite> {
             int batchSize,
             long flushIntervalMs,
             int maxRetries,
-            long retryBackoffMs)
+            long retryBackoffMs,
+            String deadLetterTopic)
             implements Serializable {}
 
     private final Settings settings;
@@ -74,23 +81,25 @@ public final class WideTableSink implements Sink<TableWrite> {
         return new Builder();
     }
 
-    @Override
-    public SinkWriter<TableWrite> createWriter(WriterInitContext context) {
-        return new WideTableSinkWriter(
-                settings, context.getProcessingTimeService(), context.metricGroup());
-    }
-
     /**
      * Keys {@code writes} by table and primary key and writes them with this sink, as operator
-     * {@code wide-table-sink}.
+     * {@code wide-table-sink}; returns the dead letters of writes it could not apply.
      *
      * @param primaryKeys from {@link TableWriteKeySelector#resolvePrimaryKeys}
      */
-    public DataStreamSink<TableWrite> attach(
+    public SingleOutputStreamOperator<OutputMessage> attach(
             DataStream<TableWrite> writes, Map<String, List<String>> primaryKeys) {
-        return writes.keyBy(new TableWriteKeySelector(primaryKeys))
-                .sinkTo(this)
-                .name("wide-table sink")
+        return attach(writes, new TableWriteKeySelector(primaryKeys));
+    }
+
+    /** As {@link #attach(DataStream, Map)}, keyed by {@code rowKeys}. */
+    public SingleOutputStreamOperator<OutputMessage> attach(
+            DataStream<TableWrite> writes, KeySelector<TableWrite, String> rowKeys) {
+        return writes.keyBy(rowKeys)
+                .transform(
+                        "wide-table sink",
+                        TypeInformation.of(OutputMessage.class),
+                        new WideTableSinkOperator(settings))
                 .uid("wide-table-sink");
     }
 
@@ -102,8 +111,18 @@ public final class WideTableSink implements Sink<TableWrite> {
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+        private String deadLetterTopic;
 
         private Builder() {}
+
+        /**
+         * {@code topic.dlq}: where writes the database refuses go (as dead letters out of {@link
+         * #attach}); without it such a write fails the task.
+         */
+        public Builder deadLetterTopic(String topic) {
+            this.deadLetterTopic = topic;
+            return this;
+        }
 
         /** {@code sink.jdbc.url}, {@code sink.jdbc.user}, {@code sink.jdbc.password}. */
         public Builder connection(JdbcConnectionSpec connection) {
@@ -166,7 +185,8 @@ public final class WideTableSink implements Sink<TableWrite> {
                             batchSize,
                             flushInterval.toMillis(),
                             maxRetries,
-                            Math.max(1, retryBackoff.toMillis())));
+                            Math.max(1, retryBackoff.toMillis()),
+                            deadLetterTopic));
         }
     }
 }

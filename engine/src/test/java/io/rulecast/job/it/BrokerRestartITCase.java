@@ -59,6 +59,7 @@ class BrokerRestartITCase {
                             "the restart came in the middle of the stream");
                 }
                 workload.awaitExactTables(DB, Duration.ofSeconds(90));
+                workload.awaitOutputs(job, false, Duration.ofSeconds(60));
                 assertEquals(List.of(), job.dlq().all(), "no event went to the dead-letter topic");
             }
         } finally {

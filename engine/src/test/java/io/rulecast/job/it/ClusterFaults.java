@@ -3,6 +3,9 @@ package io.rulecast.job.it;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
@@ -42,6 +45,15 @@ final class ClusterFaults {
         return s == null ? 0 : s.getCounts().getNumberOfRestoredCheckpoints();
     }
 
+    /** Takes a checkpoint now and waits until it completed (for jobs with a long interval). */
+    void checkpointNow(Duration timeout) {
+        try {
+            cluster.triggerCheckpoint(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the checkpoint did not complete within " + timeout, e);
+        }
+    }
+
     /** Waits until {@code more} checkpoints completed after the call. */
     void awaitNewCheckpoints(int more, Duration timeout) {
         long target = completedCheckpoints() + more;
@@ -66,11 +78,20 @@ final class ClusterFaults {
     }
 
     /**
-     * Kills the task manager at {@code index} with every task on it (as a lost machine would) and
-     * starts a fresh one in its place, for the job to restart on.
+     * The index of each cluster's live task manager: a MiniCluster keeps the ones it terminated in
+     * its list, so a class's second test must kill the one its first test started.
      */
-    void replaceTaskManager(int index) throws Exception {
-        cluster.terminateTaskManager(index).get(30, TimeUnit.SECONDS);
+    private static final Map<MiniCluster, Integer> LIVE =
+            Collections.synchronizedMap(new IdentityHashMap<>());
+
+    /**
+     * Kills the cluster's (one) live task manager with every task on it (as a lost machine would)
+     * and starts a fresh one in its place, for the job to restart on.
+     */
+    void replaceTaskManager() throws Exception {
+        int live = LIVE.getOrDefault(cluster, 0);
+        cluster.terminateTaskManager(live).get(30, TimeUnit.SECONDS);
         cluster.startTaskManager();
+        LIVE.put(cluster, live + 1);
     }
 }

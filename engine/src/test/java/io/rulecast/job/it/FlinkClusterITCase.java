@@ -2,6 +2,7 @@ package io.rulecast.job.it;
 
 import static io.rulecast.job.it.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.rulecast.broker.ChildJvms;
@@ -128,7 +129,7 @@ class FlinkClusterITCase {
 
         sendOrders(job, 0, ORDERS / 2);
         awaitRows(flink, ORDERS / 4, "before the failure");
-        awaitCheckpoint(flink, jobId[0]);
+        long checkpointsBefore = awaitCheckpoint(flink, jobId[0]);
 
         // The second half is on its way while the TaskManager dies.
         Thread sender = new Thread(() -> sendOrders(job, ORDERS / 2, ORDERS), "second-half");
@@ -146,13 +147,22 @@ class FlinkClusterITCase {
 
         sender.join(STEP_TIMEOUT.toMillis());
         awaitRecovery(flink, jobId[0]);
+        // Restored from a checkpoint taken before the kill, not restarted afresh: offsets and
+        // the ctx.state counters came back from there.
+        long restored = flink.restoredCheckpointId(jobId[0]);
+        log(
+                "restored from checkpoint %d (%d completed before the kill)",
+                restored, checkpointsBefore);
+        assertTrue(
+                restored >= 1,
+                "the job was restored from a checkpoint, got "
+                        + restored
+                        + "\n"
+                        + flink.logTails());
+        // Every order's row, each with both events counted once (events_seen = 2): a lost event
+        // leaves a column empty, a replay on unrestored state counts 1, a double count 3.
         List<Map<String, Object>> rows = awaitCompleteTable(flink);
         assertEquals(ORDERS, rows.size(), "one row per order, no more");
-        Map<String, Object> counts =
-                DB.query("SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS d FROM order_wide")
-                        .get(0);
-        assertEquals(ORDERS, ((Number) counts.get("n")).intValue(), "rows");
-        assertEquals(ORDERS, ((Number) counts.get("d")).intValue(), "no duplicate orders");
         assertEquals(List.of(), job.dlq().all(), "no event was rejected");
         log("wide table complete: %d rows, every event counted once", rows.size());
 
@@ -206,17 +216,18 @@ class FlinkClusterITCase {
         fail("only " + n + " rows in order_wide " + when + "\n" + flink.logTails());
     }
 
-    private static void awaitCheckpoint(FlinkCluster flink, String jobId) {
+    private static long awaitCheckpoint(FlinkCluster flink, String jobId) {
         long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             long n = flink.completedCheckpoints(jobId);
             if (n >= 1) {
                 log("%d checkpoint(s) completed before the failure", n);
-                return;
+                return n;
             }
             JobFixture.sleep(200);
         }
         fail("no checkpoint completed\n" + flink.logTails());
+        return -1;
     }
 
     private static long count() {

@@ -148,7 +148,9 @@ final class JobFixture implements AutoCloseable {
     }
 
     private TopicWatcher watch(String topic) {
-        TopicWatcher w = new TopicWatcher(bootstrapServers, topic);
+        // Consumers of an exactly-once job see committed records only; so does the test.
+        boolean committedOnly = "exactly-once".equals(settings.get("kafka.delivery.guarantee"));
+        TopicWatcher w = new TopicWatcher(bootstrapServers, topic, committedOnly);
         closeables.add(w);
         return w;
     }

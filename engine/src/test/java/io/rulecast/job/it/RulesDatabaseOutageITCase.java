@@ -51,10 +51,11 @@ class RulesDatabaseOutageITCase {
                 WrongbookWorkload.awaitLogRows(DB, 900, WAIT);
                 // The checkpoint taken while the database is away is the one the job restores.
                 faults.awaitNewCheckpoints(1, WAIT);
-                faults.replaceTaskManager(0);
+                faults.replaceTaskManager();
                 faults.awaitRestores(1, WAIT);
                 producer.awaitAll(WAIT);
                 workload.awaitExactTables(DB, WAIT);
+                workload.awaitOutputs(job, false, WAIT);
                 assertEquals(JobStatus.RUNNING, job.status());
             } finally {
                 proxy.start();

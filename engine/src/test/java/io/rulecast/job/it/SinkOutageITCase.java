@@ -56,6 +56,7 @@ class SinkOutageITCase {
                 producer.awaitAll(WAIT);
             }
             workload.awaitExactTables(DB, Duration.ofSeconds(90));
+            workload.awaitOutputs(job, false, Duration.ofSeconds(60));
             assertEquals(List.of(), job.dlq().all(), "no event went to the dead-letter topic");
         }
     }

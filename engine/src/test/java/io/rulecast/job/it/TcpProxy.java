@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on a free loopback port, to take a server "away" from the job under test and
  * bring it back without touching the server itself. {@link #stop()} closes the listening socket and
- * every forwarded connection; {@link #start()} listens on the same port again.
+ * every forwarded connection; {@link #start()} listens on the same port again. {@link #blackhole()}
+ * is the nastier failure: sockets stay open and new connections are accepted, but nothing is
+ * forwarded any more in either direction — a network that swallows packets, where only a read
+ * timeout tells a client that something is wrong.
  */
 final class TcpProxy implements AutoCloseable {
     private final String targetHost;
@@ -21,6 +24,7 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile boolean blackhole;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -38,13 +42,36 @@ final class TcpProxy implements AutoCloseable {
         if (server != null) {
             return;
         }
+        blackhole = false;
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        // Right after stop(), the kernel may still hold the port for the connections just cut
+        // (seen after a blackhole); it frees it within moments.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                break;
+            } catch (java.net.BindException e) {
+                if (attempt >= 20) {
+                    s.close();
+                    throw e;
+                }
+                JobFixture.sleep(250);
+            }
+        }
         server = s;
         Thread acceptor = new Thread(() -> accept(s), "tcp-proxy-accept-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * From now on, forwards nothing: bytes that arrive are read and dropped, open connections stay
+     * open, and new ones are accepted (the TCP handshake succeeds) but never reach the server.
+     * {@link #stop()} then {@link #start()} end it.
+     */
+    void blackhole() {
+        blackhole = true;
     }
 
     synchronized void stop() {
@@ -68,8 +95,12 @@ final class TcpProxy implements AutoCloseable {
                 return; // stopped
             }
             try {
-                Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
+                if (blackhole) {
+                    pump(client, null);
+                    continue;
+                }
+                Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
@@ -79,25 +110,35 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code from} to {@code to} (null: nowhere) until either closes; drops in blackhole.
+     */
     private void pump(Socket from, Socket to) {
         Thread t =
                 new Thread(
                         () -> {
                             byte[] buf = new byte[16 * 1024];
                             try (InputStream in = from.getInputStream();
-                                    OutputStream out = to.getOutputStream()) {
+                                    OutputStream out =
+                                            to == null
+                                                    ? OutputStream.nullOutputStream()
+                                                    : to.getOutputStream()) {
                                 int n;
                                 while ((n = in.read(buf)) >= 0) {
-                                    out.write(buf, 0, n);
-                                    out.flush();
+                                    if (!blackhole) {
+                                        out.write(buf, 0, n);
+                                        out.flush();
+                                    }
                                 }
                             } catch (IOException ignored) {
                                 // one side closed
                             } finally {
                                 closeQuietly(from);
-                                closeQuietly(to);
                                 sockets.remove(from);
-                                sockets.remove(to);
+                                if (to != null) {
+                                    closeQuietly(to);
+                                    sockets.remove(to);
+                                }
                             }
                         },
                         "tcp-proxy-pump-" + port);

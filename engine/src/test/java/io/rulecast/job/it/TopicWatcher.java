@@ -76,8 +76,19 @@ final class TopicWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     TopicWatcher(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, false);
+    }
+
+    /**
+     * @param committedOnly read with {@code isolation.level=read_committed}: only records of
+     *     committed transactions, as a consumer of an exactly-once job should
+     */
+    TopicWatcher(String bootstrapServers, String topic, boolean committedOnly) {
         this.topic = topic;
         Properties p = new Properties();
+        if (committedOnly) {
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "watcher-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

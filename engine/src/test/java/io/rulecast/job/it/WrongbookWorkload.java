@@ -35,6 +35,7 @@ final class WrongbookWorkload {
     static final String ADD_RULE =
             "def p = event.payload\n"
                     + "def n = ctx.state.incr('wc:' + p.wrongbookId, 1)\n"
+                    + "ctx.metric('wrongbook.added', n, [subject: p.subject])\n"
                     + "ctx.upsert('"
                     + LOG
                     + "', [event_id: event.eventId, wrongbook_id: p.wrongbookId, kind: 'add'])\n"
@@ -43,6 +44,9 @@ final class WrongbookWorkload {
 
     static final String FIX_RULE =
             "const p = event.payload;\n"
+                    + "if (p.method === 'teacher') {\n"
+                    + "  ctx.alert('INFO', 'fixed with a teacher', {wrongbookId: p.wrongbookId});\n"
+                    + "}\n"
                     + "ctx.upsert('"
                     + LOG
                     + "', {event_id: event.eventId, wrongbook_id: p.wrongbookId, kind: 'fix'});\n"
@@ -99,6 +103,8 @@ final class WrongbookWorkload {
     /** Creates the tables and the two rules, and lets the job write the tables. */
     static void install(JobFixture job) {
         job.db.execute(
+                "DROP TABLE IF EXISTS " + WIDE,
+                "DROP TABLE IF EXISTS " + LOG,
                 "CREATE TABLE "
                         + WIDE
                         + " (wrongbook_id VARCHAR(32) PRIMARY KEY, user_id VARCHAR(16),"
@@ -163,6 +169,78 @@ final class WrongbookWorkload {
             }
         }
         return new ArrayList<>(rows.values());
+    }
+
+    /**
+     * The {@code wrongbook.added} metric exactly-once processing gives, by event id: the add count
+     * of the entry after that event (a replay computes the same value from the restored state).
+     */
+    Map<String, Integer> expectedMetrics() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        Map<String, Integer> metrics = new TreeMap<>();
+        for (Event e : events) {
+            if (e.type().equals("wrongbook_add")) {
+                int n = counts.merge((String) e.payload().get("wrongbookId"), 1, Integer::sum);
+                metrics.put(e.eventId(), n);
+            }
+        }
+        return metrics;
+    }
+
+    /** The events the fix rule raises an alert for: fixes with a teacher. */
+    java.util.Set<String> expectedAlerts() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (Event e : events) {
+            if ("teacher".equals(e.payload().get("method"))) {
+                ids.add(e.eventId());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Waits until the metrics and alerts topics hold the outputs of every event, then checks them:
+     * each metric with the value exactly-once processing gives. {@code exactlyOnce}: each output
+     * once (the job's topics are read committed-only); otherwise duplicates of replayed events are
+     * allowed, but no output is missing and none is wrong.
+     */
+    void awaitOutputs(JobFixture job, boolean exactlyOnce, Duration timeout) {
+        Map<String, Integer> metrics = expectedMetrics();
+        java.util.Set<String> alerts = expectedAlerts();
+        java.util.function.Predicate<TopicWatcher.Received> ours =
+                r -> String.valueOf(r.json().get("eventId")).startsWith("ev-");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Integer> seenMetrics;
+        java.util.Set<String> seenAlerts;
+        do {
+            seenMetrics = new TreeMap<>();
+            for (TopicWatcher.Received r : job.metrics().matching(ours)) {
+                seenMetrics.put(
+                        (String) r.json().get("eventId"),
+                        ((Number) r.json().get("value")).intValue());
+            }
+            seenAlerts = new java.util.TreeSet<>();
+            for (TopicWatcher.Received r : job.alerts().matching(ours)) {
+                seenAlerts.add((String) r.json().get("eventId"));
+            }
+            if (seenMetrics.keySet().equals(metrics.keySet()) && seenAlerts.equals(alerts)) {
+                break;
+            }
+            JobFixture.sleep(250);
+        } while (System.nanoTime() < deadline);
+        assertEquals(alerts, seenAlerts, "alerts: one per fix with a teacher");
+        assertEquals(metrics.keySet(), seenMetrics.keySet(), "metrics: one per add");
+        for (TopicWatcher.Received r : job.metrics().matching(ours)) {
+            String id = (String) r.json().get("eventId");
+            assertEquals(
+                    metrics.get(id),
+                    ((Number) r.json().get("value")).intValue(),
+                    "metric of " + id + " (the add count from ctx.state): " + r);
+        }
+        if (exactlyOnce) {
+            assertEquals(metrics.size(), job.metrics().matching(ours).size(), "no metric twice");
+            assertEquals(alerts.size(), job.alerts().matching(ours).size(), "no alert twice");
+        }
     }
 
     /** The event log exactly-once processing gives: one row per event, ordered by event id. */

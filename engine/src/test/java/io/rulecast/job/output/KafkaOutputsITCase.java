@@ -43,7 +43,7 @@ class KafkaOutputsITCase {
         env.enableCheckpointing(200);
         env.fromData(messages)
                 .returns(OutputMessage.class)
-                .sinkTo(KafkaOutputs.sink(KAFKA.bootstrapServers(), null, guarantee))
+                .sinkTo(KafkaOutputs.sink(KAFKA.bootstrapServers(), null, guarantee, "it"))
                 .name("outputs");
         env.execute("kafka outputs test");
     }

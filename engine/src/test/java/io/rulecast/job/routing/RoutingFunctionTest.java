@@ -235,6 +235,49 @@ class RoutingFunctionTest {
         }
     }
 
+    /** A Groovy engine that compiles nothing, as a stricter sandbox after an upgrade might. */
+    private static final class RefusingGroovy implements io.rulecast.runtime.spi.ScriptEngine {
+        @Override
+        public io.rulecast.runtime.Language language() {
+            return io.rulecast.runtime.Language.GROOVY;
+        }
+
+        @Override
+        public io.rulecast.runtime.spi.CompiledScript compile(String script, String sourceName)
+                throws io.rulecast.runtime.CompileException {
+            throw new io.rulecast.runtime.CompileException(1, 1, "refused by the new sandbox");
+        }
+    }
+
+    @Test
+    void aRestoredRuleThatNoLongerCompilesRaisesTheCompileAlert() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        RoutingRow r = row(1, "order", "main", "ctx.metric('v', 1, [:]); null", 0);
+        try (RoutingHarness h = new RoutingHarness()) {
+            h.rule(r);
+            snapshot = h.snapshot();
+        }
+        RuntimeFactory refusing =
+                options ->
+                        new io.rulecast.runtime.ScriptRuntime(
+                                options, List.of(new RefusingGroovy()));
+        try (RoutingHarness h =
+                new RoutingHarness(true, RoutingResources.none(), snapshot, true, refusing)) {
+            h.event("k", "e-1", "shop", "order", Map.of());
+            List<OutputMessage> messages = h.messages();
+            List<OutputMessage> alerts = onTopic(messages, "alerts");
+            assertEquals(1, alerts.size(), messages.toString());
+            Map<String, Object> alert = json(alerts.get(0));
+            assertEquals(Messages.RULE_COMPILE_FAILED, alert.get("code"));
+            assertEquals(r.version(), alert.get("version"));
+            assertEquals("shop/order/main", alert.get("rule"));
+            // The rule does not run: its event is unrouted.
+            assertEquals(
+                    List.of(Messages.NO_RULE),
+                    onTopic(messages, "dlq").stream().map(RoutingHarness::reason).toList());
+        }
+    }
+
     private static String name(OutputMessage m) {
         return (String) jsonOf(m).get("name");
     }

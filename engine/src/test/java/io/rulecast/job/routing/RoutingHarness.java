@@ -46,6 +46,17 @@ final class RoutingHarness implements AutoCloseable {
             OperatorSubtaskState restore,
             boolean synced)
             throws Exception {
+        this(unroutedDeadLetter, resources, restore, synced, RuntimeFactory.DEFAULT);
+    }
+
+    /** With another script runtime, e.g. one whose engine refuses what the default compiles. */
+    RoutingHarness(
+            boolean unroutedDeadLetter,
+            RoutingResources resources,
+            OperatorSubtaskState restore,
+            boolean synced,
+            RuntimeFactory runtimes)
+            throws Exception {
         RoutingSettings settings =
                 new RoutingSettings(
                         "alerts",
@@ -57,7 +68,8 @@ final class RoutingHarness implements AutoCloseable {
                         64L << 20,
                         1000,
                         Duration.ofDays(1));
-        RoutingFunction fn = new RoutingFunction(settings, resources, new EventReader(1 << 20));
+        RoutingFunction fn =
+                new RoutingFunction(settings, resources, new EventReader(1 << 20), runtimes);
         harness =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(fn, List.of(Descriptors.RULES)),

@@ -49,7 +49,7 @@ class UpsertExecutorTest {
                 new TableWrite(
                         TableWrite.Kind.UPSERT, "t", Map.of("id", 1, "a", 2), "r", "v", "e", 0L);
         try (UpsertExecutor executor =
-                new UpsertExecutor(nowhere, 2, 1, new SimpleCounter(), retries, (x, why) -> {})) {
+                new UpsertExecutor(nowhere, 2, 1, new SimpleCounter(), retries)) {
             IOException e =
                     assertThrows(
                             IOException.class,

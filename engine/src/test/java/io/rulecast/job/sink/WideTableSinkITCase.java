@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.jdbc.JdbcConnectionSpec;
+import io.rulecast.job.output.Messages;
+import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.sink.TableWrite.Kind;
 import io.rulecast.testing.MariaDbExtension;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +25,7 @@ import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,7 +67,8 @@ class WideTableSinkITCase {
         return new TableWrite(kind, table, row, "wrongbook/add/main", "v1", "e-" + kv[1], 0L);
     }
 
-    private static void run(List<TableWrite> writes) throws Exception {
+    /** Runs the writes through the sink; returns the dead letters of those it refused. */
+    private static List<OutputMessage> run(List<TableWrite> writes) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(100);
@@ -74,12 +79,40 @@ class WideTableSinkITCase {
                         .allowedTables(ALLOWED)
                         .batchSize(37)
                         .flushInterval(Duration.ofMillis(50))
+                        .deadLetterTopic("dlq")
                         .build();
-        sink.attach(
-                env.fromData(writes).returns(TableWrite.class),
-                TableWriteKeySelector.resolvePrimaryKeys(catalog));
-        env.execute("wide-table sink test");
+        List<OutputMessage> dead = new ArrayList<>();
+        try (CloseableIterator<OutputMessage> it =
+                sink.attach(
+                                env.fromData(writes).returns(TableWrite.class),
+                                TableWriteKeySelector.resolvePrimaryKeys(catalog))
+                        .executeAndCollect("wide-table sink test")) {
+            it.forEachRemaining(dead::add);
+        }
+        return dead;
     }
+
+    /** Event id → dead-letter reason, every one at stage sink. */
+    private static Map<String, String> reasons(List<OutputMessage> dead) {
+        Map<String, String> out = new TreeMap<>();
+        for (OutputMessage m : dead) {
+            assertEquals("dlq", m.topic());
+            assertEquals("sink", m.headers().get(Messages.HEADER_STAGE), m.headers().toString());
+            out.put(
+                    m.headers().get(Messages.HEADER_EVENT_ID),
+                    m.headers().get(Messages.HEADER_REASON));
+        }
+        return out;
+    }
+
+    /** The writes the sink refuses, by event id, and the reason each dead letter carries. */
+    private static final Map<String, String> REFUSED =
+            Map.of(
+                    "e-1", Messages.BAD_OUTPUT,
+                    "e-2000", Messages.BAD_OUTPUT,
+                    "e-2001", Messages.BAD_OUTPUT,
+                    "e-u1", Messages.BAD_OUTPUT,
+                    "e-3000", Messages.SINK_REFUSED);
 
     /** The writes of two event types, deletes, and writes the sink must refuse. */
     private static List<TableWrite> workload() {
@@ -229,7 +262,21 @@ class WideTableSinkITCase {
     void twoEventTypesFillDifferentColumnsOfTheSameRowsAndDeletesApplyInOrder() throws Exception {
         DB.execute("DELETE FROM dwd_wide", "DELETE FROM daily");
         List<TableWrite> writes = workload();
-        run(writes);
+        List<OutputMessage> dead = run(writes);
+        assertEquals(REFUSED, reasons(dead), "each refused write is dead-lettered once");
+        OutputMessage tooLong =
+                dead.stream()
+                        .filter(m -> "e-3000".equals(m.headers().get(Messages.HEADER_EVENT_ID)))
+                        .findFirst()
+                        .orElseThrow();
+        Map<String, Object> value =
+                Json.parseObject(new String(tooLong.value(), StandardCharsets.UTF_8));
+        assertEquals("upsert", value.get("kind"));
+        assertEquals("dwd_wide", value.get("table"));
+        assertEquals(Map.of("id", 3000, "user_id", "x".repeat(40)), value.get("row"));
+        assertTrue(
+                tooLong.headers().get(Messages.HEADER_MESSAGE).contains("Data too long"),
+                tooLong.headers().toString());
 
         Map<String, Map<String, Object>> expected = expectedWide(writes);
         assertEquals(expected, actualWide());
@@ -266,7 +313,7 @@ class WideTableSinkITCase {
         List<Map<String, Object>> dailyOnce = DB.query("SELECT * FROM daily ORDER BY user_id, day");
         // A restart from a checkpoint replays a suffix of the input, possibly all of it.
         run(writes.subList(writes.size() / 3, writes.size()));
-        run(writes);
+        assertEquals(REFUSED, reasons(run(writes)));
         assertEquals(once, actualWide());
         assertEquals(expectedWide(writes), once);
         assertEquals(dailyOnce, DB.query("SELECT * FROM daily ORDER BY user_id, day"));
@@ -332,18 +379,14 @@ class WideTableSinkITCase {
         DB.execute("DELETE FROM dwd_wide");
         TableCatalog catalog = new TableCatalog(spec(), ALLOWED);
         SimpleCounter retries = new SimpleCounter();
-        List<String> rejected = new ArrayList<>();
         try (UpsertExecutor executor =
                 new UpsertExecutor(
-                        spec().withBatchRewrite(),
-                        3,
-                        10,
-                        new SimpleCounter(),
-                        retries,
-                        (w, reason) -> rejected.add(reason))) {
+                        spec().withBatchRewrite(), 3, 10, new SimpleCounter(), retries)) {
             List<TableWrite> first =
                     List.of(write(Kind.UPSERT, "dwd_wide", "id", 1, "subject", "a"));
-            assertEquals(1, executor.execute(UpsertPlan.of(first, catalog::primaryKey)));
+            assertEquals(
+                    new UpsertExecutor.Result(1, List.of()),
+                    executor.execute(UpsertPlan.of(first, catalog::primaryKey)));
 
             // Kill every other session on the test database: the executor's connection is gone.
             try (Connection c = DB.connection();
@@ -364,10 +407,11 @@ class WideTableSinkITCase {
                     List.of(
                             write(Kind.UPSERT, "dwd_wide", "id", 1, "score", 2),
                             write(Kind.UPSERT, "dwd_wide", "id", 2, "subject", "b"));
-            assertEquals(2, executor.execute(UpsertPlan.of(second, catalog::primaryKey)));
+            assertEquals(
+                    new UpsertExecutor.Result(2, List.of()),
+                    executor.execute(UpsertPlan.of(second, catalog::primaryKey)));
         }
         assertEquals(1, retries.getCount());
-        assertEquals(List.of(), rejected);
         assertEquals(
                 List.of(
                         Map.of("id", 1L, "subject", "a", "score", new BigDecimal("2.00")),

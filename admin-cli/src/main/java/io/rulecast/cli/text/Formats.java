@@ -1,4 +1,4 @@
-package io.rulecast.cli.commands;
+package io.rulecast.cli.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,25 +13,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** How rules and history entries look, as text for people and as JSON for machines. */
-final class Formats {
+public final class Formats {
     private static final DateTimeFormatter LOCAL =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private Formats() {}
 
-    static String time(Instant t) {
+    public static String time(Instant t) {
         return t == null ? "" : LOCAL.format(t);
     }
 
-    static String iso(Instant t) {
+    public static String iso(Instant t) {
         return t == null ? null : t.toString();
     }
 
-    static String shortHash(String hash) {
+    public static String shortHash(String hash) {
         return hash == null ? "" : hash.substring(0, Math.min(12, hash.length()));
     }
 
-    static Map<String, Object> json(RuleRow r, boolean withScript) {
+    public static Map<String, Object> json(RuleRow r, boolean withScript) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("rule", r.ruleId().toString());
@@ -69,7 +69,7 @@ final class Formats {
         return m;
     }
 
-    static Map<String, Object> json(HistoryEntry e, boolean withScript) {
+    public static Map<String, Object> json(HistoryEntry e, boolean withScript) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("historyId", e.id());
         m.put("configId", e.configId());
@@ -105,7 +105,7 @@ final class Formats {
         }
     }
 
-    static String pretty(Object value) {
+    public static String pretty(Object value) {
         try {
             return Json.MAPPER
                     .writer()

@@ -1,18 +1,17 @@
-package io.rulecast.cli.commands;
+package io.rulecast.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.cli.demo.WrongbookExample;
 import io.rulecast.examples.RuleManifest;
 import io.rulecast.runtime.RuleId;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DemoCommandTest {
+class DemoStepsTest {
     @TempDir Path dir;
 
     @Test
@@ -29,9 +28,9 @@ class DemoCommandTest {
                                 r ->
                                         r.id().equals(
                                                         new RuleId(
-                                                                DemoCommand.DOMAIN,
-                                                                DemoCommand.HOT_TYPE,
-                                                                DemoCommand.HOT_RULE))));
+                                                                HotUpdate.DOMAIN,
+                                                                HotUpdate.TYPE,
+                                                                HotUpdate.RULE))));
     }
 
     @Test
@@ -39,12 +38,12 @@ class DemoCommandTest {
         WrongbookExample ex = WrongbookExample.unpackBundled(dir);
         String script =
                 ex.manifest().rules().stream()
-                        .filter(r -> r.eventType().equals(DemoCommand.HOT_TYPE))
-                        .filter(r -> r.ruleName().equals(DemoCommand.HOT_RULE))
+                        .filter(r -> r.eventType().equals(HotUpdate.TYPE))
+                        .filter(r -> r.ruleName().equals(HotUpdate.RULE))
                         .findFirst()
                         .orElseThrow()
                         .script();
-        DemoCommand.HotChange change = DemoCommand.hotChange(script);
+        HotUpdate.Change change = HotUpdate.change(script);
         assertNotNull(change, "the example's wrongbook_add lost its add_source line");
         assertEquals("add_source  : p.addSource ?: 'unknown',", change.oldLine());
         assertEquals("add_source  : (p.addSource ?: 'unknown') + '@v2',", change.newLine());
@@ -53,16 +52,16 @@ class DemoCommandTest {
 
     @Test
     void hotChangeOfAScriptWithoutTheLineIsNull() {
-        assertNull(DemoCommand.hotChange("return [a: 1]"));
+        assertNull(HotUpdate.change("return [a: 1]"));
     }
 
     @Test
     void wordsAndHashes() {
-        assertEquals("1 alert", DemoCommand.plural(1, "alert"));
-        assertEquals("0 alerts", DemoCommand.plural(0, "alert"));
+        assertEquals("1 alert", DemoConsole.plural(1, "alert"));
+        assertEquals("0 alerts", DemoConsole.plural(0, "alert"));
         assertEquals(
                 "created d/t/main 49e1223d4fe9 (was 0123456789ab)",
-                DemoCommand.shortenHashes(
+                CliCalls.shortenHashes(
                         "created d/t/main "
                                 + "49e1223d4fe9".repeat(5)
                                 + "abcd (was 0123456789ab)"));

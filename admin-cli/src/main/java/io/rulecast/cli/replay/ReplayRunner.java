@@ -1,10 +1,6 @@
-package io.rulecast.cli.commands;
+package io.rulecast.cli.replay;
 
 import io.rulecast.cli.CliException;
-import io.rulecast.cli.replay.ExpectComparer;
-import io.rulecast.cli.replay.ProgressBar;
-import io.rulecast.cli.replay.ReplayLines;
-import io.rulecast.cli.replay.Replayer;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,13 +18,13 @@ import java.util.List;
  * Drives a {@link Replayer} over an events file for {@code replay} and {@code push --replay}:
  * prints the lines or compares them with {@code --expect}, draws a progress bar on a terminal.
  */
-final class ReplayRunner {
+public final class ReplayRunner {
     private ReplayRunner() {}
 
     /** What happened: the counts, and whether the output matched (null without --expect). */
-    record Result(Replayer.Stats stats, Boolean matched, int differences) {}
+    public record Result(Replayer.Stats stats, Boolean matched, int differences) {}
 
-    static Result run(
+    public static Result run(
             Replayer replayer, Path events, Path expect, PrintWriter out, PrintWriter err) {
         List<String> actual = expect == null ? null : new ArrayList<>();
         ProgressBar bar = ProgressBar.forInput(err, size(events));
@@ -99,7 +95,7 @@ final class ReplayRunner {
         return new Result(replayer.stats(), cmp.matches(), cmp.differences());
     }
 
-    static String summary(Replayer.Stats s, int rules) {
+    public static String summary(Replayer.Stats s, int rules) {
         return "replayed "
                 + s.events
                 + (s.events == 1 ? " event" : " events")
