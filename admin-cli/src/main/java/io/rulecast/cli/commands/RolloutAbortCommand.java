@@ -5,6 +5,7 @@ import io.rulecast.cli.RuleName;
 import io.rulecast.cli.db.Rollout;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.cli.db.RuleStore;
+import io.rulecast.cli.text.Formats;
 import io.rulecast.runtime.RuleId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -54,7 +54,7 @@ public final class Formats {
         return m;
     }
 
-    static Map<String, Object> json(Rollout r, boolean withScript) {
+    public static Map<String, Object> json(Rollout r, boolean withScript) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", r.mode());
         m.put("percent", r.percent());
