@@ -11,6 +11,7 @@ import io.rulecast.cli.commands.ProduceCommand;
 import io.rulecast.cli.commands.PushCommand;
 import io.rulecast.cli.commands.ReplayCommand;
 import io.rulecast.cli.commands.RollbackCommand;
+import io.rulecast.cli.commands.RolloutCommand;
 import io.rulecast.cli.commands.RunCommand;
 import io.rulecast.cli.commands.ScaffoldCommand;
 import io.rulecast.cli.commands.ShowCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
             HistoryCommand.class,
             DiffCommand.class,
             RollbackCommand.class,
+            RolloutCommand.class,
             EnableCommand.class,
             DisableCommand.class,
             ReplayCommand.class,

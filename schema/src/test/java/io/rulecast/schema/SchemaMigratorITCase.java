@@ -46,12 +46,12 @@ class SchemaMigratorITCase {
     @Test
     @Order(1)
     void migratesAFreshDatabaseAndIsIdempotent() {
-        assertEquals(List.of("1", "2"), first.applied());
-        assertEquals("2", first.schemaVersion());
+        assertEquals(List.of("1", "2", "3"), first.applied());
+        assertEquals("3", first.schemaVersion());
 
         MigrationResult again = SchemaMigrator.migrate(DB.jdbcUrl(), DB.user(), DB.password());
         assertTrue(again.upToDate(), again.toString());
-        assertEquals("2", again.schemaVersion());
+        assertEquals("3", again.schemaVersion());
 
         assertEquals(
                 List.of("routing_config_history", "routing_configs", SchemaMigrator.HISTORY_TABLE),
@@ -176,6 +176,91 @@ class SchemaMigratorITCase {
 
     @Test
     @Order(5)
+    void rawSqlStartsChangesPromotesAndEndsARolloutAndHistoryKeepsEachStep() throws Exception {
+        String live = "return [v: 1]";
+        String candidate = "return [v: 2]";
+        String candidateConfig = "{\"output_table\": \"t\"}";
+        DB.execute(
+                "INSERT INTO routing_configs (domain, event_type, rule_name, language, script)"
+                        + " VALUES ('r', 'roll', 'main', 'groovy', '"
+                        + live
+                        + "')");
+        String liveVersion = sha256Hex("groovy\n" + live + "\n");
+        String candidateVersion = sha256Hex("groovy\n" + candidate + "\n" + candidateConfig);
+        String where = " WHERE domain = 'r' AND event_type = 'roll'";
+
+        DB.execute(
+                "UPDATE routing_configs SET candidate_language = 'groovy', candidate_script = '"
+                        + candidate
+                        + "', candidate_config_json = '"
+                        + candidateConfig
+                        + "', rollout_mode = 'shadow'"
+                        + where);
+        Map<String, Object> started = rolloutOf(where);
+        assertEquals("shadow", started.get("rollout_mode"));
+        assertEquals(
+                liveVersion, started.get("rollout_base_version"), "the trigger keeps the base");
+        assertTrue(started.get("rollout_started_at") != null);
+
+        DB.execute(
+                "UPDATE routing_configs SET rollout_mode = 'canary', rollout_percent = 10" + where);
+        Map<String, Object> changed = rolloutOf(where);
+        assertEquals("canary", changed.get("rollout_mode"));
+        assertEquals(liveVersion, changed.get("rollout_base_version"), "a change keeps the base");
+        assertEquals(started.get("rollout_started_at"), changed.get("rollout_started_at"));
+
+        // A canary needs its percent; a rollout needs a candidate; percents stay within 0..100.
+        for (String bad :
+                List.of(
+                        "UPDATE routing_configs SET rollout_percent = NULL" + where,
+                        "UPDATE routing_configs SET rollout_percent = 101" + where,
+                        "UPDATE routing_configs SET candidate_script = NULL" + where,
+                        "UPDATE routing_configs SET rollout_mode = 'blue'" + where,
+                        "UPDATE routing_configs SET candidate_config_json = '{x'" + where)) {
+            assertThrows(IllegalStateException.class, () -> DB.execute(bad), bad);
+        }
+
+        DB.execute(
+                "UPDATE routing_configs SET language = candidate_language, script ="
+                        + " candidate_script, config_json = candidate_config_json, rollout_mode ="
+                        + " NULL, rollout_percent = NULL, candidate_language = NULL,"
+                        + " candidate_script = NULL, candidate_config_json = NULL"
+                        + where);
+        Map<String, Object> promoted =
+                DB.query("SELECT script, config_json FROM routing_configs" + where).get(0);
+        assertEquals(candidate, promoted.get("script"), "assignments run left to right");
+        assertEquals(candidateConfig, promoted.get("config_json"));
+        Map<String, Object> ended = rolloutOf(where);
+        assertNull(ended.get("rollout_mode"));
+        assertNull(ended.get("rollout_base_version"));
+        assertNull(ended.get("rollout_started_at"));
+
+        List<Map<String, Object>> history =
+                DB.query(
+                        "SELECT version_hash, candidate_version_hash, rollout_mode,"
+                                + " rollout_base_version FROM routing_config_history"
+                                + where
+                                + " ORDER BY id");
+        assertEquals(4, history.size(), history.toString());
+        assertNull(history.get(0).get("candidate_version_hash"));
+        assertEquals(candidateVersion, history.get(1).get("candidate_version_hash"));
+        assertEquals("shadow", history.get(1).get("rollout_mode"));
+        assertEquals(liveVersion, history.get(1).get("rollout_base_version"));
+        assertEquals("canary", history.get(2).get("rollout_mode"));
+        assertEquals(candidateVersion, history.get(3).get("version_hash"), "promoted");
+        assertNull(history.get(3).get("rollout_mode"));
+    }
+
+    private static Map<String, Object> rolloutOf(String where) {
+        return DB.query(
+                        "SELECT rollout_mode, rollout_percent, rollout_base_version,"
+                                + " rollout_started_at FROM routing_configs"
+                                + where)
+                .get(0);
+    }
+
+    @Test
+    @Order(6)
     void migratesADatabaseThatAlreadyHoldsOtherTables() {
         String name = DB.databaseName() + "_app";
         DB.execute(
@@ -184,14 +269,14 @@ class SchemaMigratorITCase {
         try {
             String url = DB.jdbcUrl().replace("/" + DB.databaseName() + "?", "/" + name + "?");
             MigrationResult result = SchemaMigrator.migrate(url, DB.user(), DB.password());
-            assertEquals(List.of("1", "2"), result.applied());
+            assertEquals(List.of("1", "2", "3"), result.applied());
         } finally {
             DB.execute("DROP DATABASE `" + name + "`");
         }
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void missingDatabaseFailsWithOneLineNamingTheFix() {
         String url = DB.jdbcUrl().replace("/" + DB.databaseName() + "?", "/no_such_db_x?");
         SchemaMigrationException e =

@@ -52,7 +52,16 @@ public final class HistoryCommand extends BaseCommand {
         }
         TextTable t =
                 new TextTable(
-                        "ID", "CHANGED", "BY", "OP", "VERSION", "LANG", "ENABLED", "PRIORITY", "");
+                        "ID",
+                        "CHANGED",
+                        "BY",
+                        "OP",
+                        "VERSION",
+                        "LANG",
+                        "ENABLED",
+                        "PRIORITY",
+                        "ROLLOUT",
+                        "");
         HistoryEntry last = history.isEmpty() ? null : history.get(history.size() - 1);
         for (HistoryEntry e : history) {
             boolean live =
@@ -69,6 +78,7 @@ public final class HistoryCommand extends BaseCommand {
                     e.language(),
                     e.enabled() ? "yes" : "no",
                     e.priority(),
+                    e.rollout(),
                     live ? "<- current" : "");
         }
         t.print(out());

@@ -20,7 +20,29 @@ public record HistoryEntry(
         String script,
         String configJson,
         boolean enabled,
-        int priority) {
+        int priority,
+        String rolloutMode,
+        java.math.BigDecimal rolloutPercent,
+        String candidateVersion) {
+
+    /** {@code shadow 1a2b3c4d5e6f}, {@code canary 10% 1a2b3c4d5e6f}, or "" without a rollout. */
+    public String rollout() {
+        if (rolloutMode == null) {
+            return "";
+        }
+        String what =
+                "canary".equals(rolloutMode) && rolloutPercent != null
+                        ? rolloutMode
+                                + " "
+                                + rolloutPercent.stripTrailingZeros().toPlainString()
+                                + "%"
+                        : rolloutMode;
+        return candidateVersion == null
+                ? what
+                : what
+                        + " "
+                        + candidateVersion.substring(0, Math.min(12, candidateVersion.length()));
+    }
 
     public String shortHash() {
         return versionHash == null

@@ -6,7 +6,9 @@ import io.rulecast.runtime.RuleId;
 import io.rulecast.runtime.VersionHash;
 import java.time.Instant;
 
-/** One row of {@code routing_configs} as stored. */
+/**
+ * One row of {@code routing_configs} as stored; {@code rollout} is its running rollout, or null.
+ */
 public record RuleRow(
         long id,
         RuleId ruleId,
@@ -16,7 +18,8 @@ public record RuleRow(
         boolean enabled,
         int priority,
         Instant createTime,
-        Instant updateTime) {
+        Instant updateTime,
+        Rollout rollout) {
 
     /** The SPEC version hash of what is stored. */
     public String version() {

@@ -1,6 +1,7 @@
 package io.rulecast.cli.db;
 
 import io.rulecast.runtime.RuleId;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +22,13 @@ import java.util.Optional;
 public final class RuleStore implements AutoCloseable {
     private static final String RULE_COLUMNS =
             "id, domain, event_type, rule_name, language, script, config_json, enabled, priority,"
-                    + " create_time, update_time";
+                    + " create_time, update_time, candidate_language, candidate_script,"
+                    + " candidate_config_json, rollout_mode, rollout_percent, rollout_base_version,"
+                    + " rollout_started_at";
     private static final String HISTORY_COLUMNS =
             "id, config_id, operation, changed_at, changed_by, version_hash, domain, event_type,"
-                    + " rule_name, language, script, config_json, enabled, priority";
+                    + " rule_name, language, script, config_json, enabled, priority, rollout_mode,"
+                    + " rollout_percent, candidate_version_hash";
 
     private final Database db;
     private final Connection conn;
@@ -183,6 +187,56 @@ public final class RuleStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a rollout of a candidate beside the live version, or changes the running one. The
+     * database's trigger records the live version it started from.
+     *
+     * @param percent the canary's percent of state keys; null for a shadow
+     */
+    public void startRollout(
+            long rowId,
+            String language,
+            String script,
+            String configJson,
+            String mode,
+            BigDecimal percent)
+            throws SQLException {
+        try (PreparedStatement ps =
+                conn.prepareStatement(
+                        "UPDATE routing_configs SET candidate_language = ?, candidate_script = ?,"
+                                + " candidate_config_json = ?, rollout_mode = ?, rollout_percent = ?"
+                                + " WHERE id = ?")) {
+            ps.setString(1, language);
+            ps.setString(2, script);
+            setNullable(ps, 3, configJson);
+            ps.setString(4, mode);
+            ps.setBigDecimal(5, percent);
+            ps.setLong(6, rowId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Ends a rollout: with {@code promote} the candidate becomes the live version first (one
+     * statement: MySQL and MariaDB assign left to right), else it is dropped.
+     */
+    public void endRollout(long rowId, boolean promote) throws SQLException {
+        String clear =
+                "rollout_mode = NULL, rollout_percent = NULL, candidate_language = NULL,"
+                        + " candidate_script = NULL, candidate_config_json = NULL";
+        String sql =
+                promote
+                        ? "UPDATE routing_configs SET language = candidate_language, script ="
+                                + " candidate_script, config_json = candidate_config_json, "
+                                + clear
+                                + " WHERE id = ?"
+                        : "UPDATE routing_configs SET " + clear + " WHERE id = ?";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setLong(1, rowId);
+            ps.executeUpdate();
+        }
+    }
+
     public void setEnabled(long rowId, boolean enabled) throws SQLException {
         try (PreparedStatement ps =
                 conn.prepareStatement("UPDATE routing_configs SET enabled = ? WHERE id = ?")) {
@@ -243,7 +297,23 @@ public final class RuleStore implements AutoCloseable {
                 rs.getBoolean("enabled"),
                 rs.getInt("priority"),
                 instant(rs.getTimestamp("create_time")),
-                instant(rs.getTimestamp("update_time")));
+                instant(rs.getTimestamp("update_time")),
+                rollout(rs));
+    }
+
+    private static Rollout rollout(ResultSet rs) throws SQLException {
+        String mode = rs.getString("rollout_mode");
+        if (mode == null) {
+            return null;
+        }
+        return new Rollout(
+                mode,
+                rs.getBigDecimal("rollout_percent"),
+                rs.getString("candidate_language"),
+                rs.getString("candidate_script"),
+                rs.getString("candidate_config_json"),
+                rs.getString("rollout_base_version"),
+                instant(rs.getTimestamp("rollout_started_at")));
     }
 
     private static HistoryEntry history(ResultSet rs) throws SQLException {
@@ -262,7 +332,10 @@ public final class RuleStore implements AutoCloseable {
                 rs.getString("script"),
                 rs.getString("config_json"),
                 rs.getBoolean("enabled"),
-                rs.getInt("priority"));
+                rs.getInt("priority"),
+                rs.getString("rollout_mode"),
+                rs.getBigDecimal("rollout_percent"),
+                rs.getString("candidate_version_hash"));
     }
 
     private static Instant instant(Timestamp t) {

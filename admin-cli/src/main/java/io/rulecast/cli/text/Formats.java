@@ -3,6 +3,7 @@ package io.rulecast.cli.text;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rulecast.cli.db.HistoryEntry;
+import io.rulecast.cli.db.Rollout;
 import io.rulecast.cli.db.RuleRow;
 import io.rulecast.event.Json;
 import java.time.Instant;
@@ -47,6 +48,24 @@ public final class Formats {
         if (withScript) {
             m.put("script", r.script());
         }
+        if (r.rollout() != null) {
+            m.put("rollout", json(r.rollout(), withScript));
+        }
+        return m;
+    }
+
+    public static Map<String, Object> json(Rollout r, boolean withScript) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", r.mode());
+        m.put("percent", r.percent());
+        m.put("candidateVersion", r.candidateVersion());
+        m.put("baseVersion", r.baseVersion());
+        m.put("startedAt", iso(r.startedAt()));
+        m.put("language", r.language());
+        m.put("config", configValue(r.configJson()));
+        if (withScript) {
+            m.put("script", r.script());
+        }
         return m;
     }
 
@@ -58,6 +77,11 @@ public final class Formats {
         m.put("changedAt", iso(e.changedAt()));
         m.put("changedBy", e.changedBy());
         m.put("version", e.versionHash());
+        if (e.rolloutMode() != null) {
+            m.put("rolloutMode", e.rolloutMode());
+            m.put("rolloutPercent", e.rolloutPercent());
+            m.put("candidateVersion", e.candidateVersion());
+        }
         m.put("rule", e.ruleId().toString());
         m.put("language", e.language());
         m.put("enabled", e.enabled());

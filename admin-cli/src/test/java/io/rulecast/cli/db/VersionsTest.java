@@ -26,7 +26,10 @@ class VersionsTest {
                 "s",
                 null,
                 true,
-                0);
+                0,
+                null,
+                null,
+                null);
     }
 
     private final List<HistoryEntry> history =
