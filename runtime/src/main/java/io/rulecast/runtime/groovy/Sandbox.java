@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
+import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
 
 /**
  * The run-time half of the Groovy sandbox. The compiler rewrites every method call, property
@@ -40,6 +41,22 @@ public final class Sandbox {
 
     /** Largest capacity a rule may ask of a constructor or an array. */
     static final long MAX_CAPACITY = 1_000_000L;
+
+    /**
+     * Largest exact number a rule may make, in bits of its digits (about 30,000 decimal digits):
+     * arithmetic on such numbers runs inside JDK code that cannot be interrupted, and these bounds
+     * keep every such call within a few milliseconds (docs/script-api.md#bounds).
+     */
+    static final int MAX_BITS = 100_000;
+
+    /** Largest scale (digits after or before the point) of a BigDecimal a rule may make. */
+    static final int MAX_SCALE = 10_000;
+
+    /** Longest string a rule may parse into an exact number. */
+    static final int MAX_NUMERAL = 40_000;
+
+    /** Largest width or precision in a format string. */
+    static final int MAX_FORMAT_WIDTH = 10_000;
 
     private static final ClassValue<Family> FAMILIES =
             new ClassValue<>() {
@@ -72,15 +89,39 @@ public final class Sandbox {
         return receiver == null ? null : r(receiver, name);
     }
 
-    /** As {@link #r} for {@code a*.m()}: every element is checked. */
+    /**
+     * As {@link #r} for {@code a*.m()}: the elements Groovy's spread would visit (of a list, an
+     * array, a map's entries, an iterator…) are each checked, and the call then runs over a copy of
+     * exactly those checked elements.
+     */
     public static Object spread(Object receiver, String name) {
-        if (receiver instanceof Iterable<?> it) {
-            for (Object o : it) {
-                rs(o, name);
-            }
-            return receiver;
+        if (receiver == null) {
+            return null;
         }
-        return rs(receiver, name);
+        List<Object> checked = new ArrayList<>();
+        for (Iterator<?> it = elements(receiver); it.hasNext(); ) {
+            Guard.tick();
+            checked.add(rs(it.next(), name));
+        }
+        return checked;
+    }
+
+    /** What Groovy's spread operators iterate over, without calling anything on the receiver. */
+    private static Iterator<?> elements(Object receiver) {
+        if (receiver instanceof Iterable<?> it) {
+            r(receiver, "iterator");
+            return it.iterator();
+        }
+        if (receiver instanceof Map<?, ?> m) {
+            return m.entrySet().iterator();
+        }
+        if (receiver instanceof Iterator<?> it) {
+            return it;
+        }
+        if (receiver.getClass().isArray()) {
+            return DefaultTypeTransformation.asCollection(receiver).iterator();
+        }
+        return List.of(receiver).iterator();
     }
 
     /** A call of a guarded name: the sandbox performs it itself. */
@@ -94,6 +135,20 @@ public final class Sandbox {
     }
 
     private static Object guarded(Object receiver, String name, Object[] args) {
+        if ("getAt".equals(name) && args.length == 1) {
+            return getAt(receiver, args[0]);
+        }
+        if ("putAt".equals(name) && args.length == 2) {
+            return putAt(receiver, args[0], args[1]);
+        }
+        if (receiver instanceof Number n) {
+            return numberMethod(n, name, args);
+        }
+        if (receiver instanceof CharSequence s
+                && ("toBigInteger".equals(name) || "toBigDecimal".equals(name))) {
+            numeral(s);
+            return bounded(InvokerHelper.invokeMethod(receiver, name, args));
+        }
         if (receiver instanceof CharSequence s) {
             switch (name) {
                 case "multiply":
@@ -131,6 +186,181 @@ public final class Sandbox {
         return InvokerHelper.invokeMethod(receiver, name, args);
     }
 
+    private static Object numberMethod(Number n, String name, Object[] args) {
+        switch (name) {
+            case "multiply":
+                return multiplyNumbers(n, args.length > 0 ? args[0] : null);
+            case "power":
+                checkPower(n, args.length > 0 ? args[0] : null);
+                break;
+            case "leftShift":
+                checkShift(n, args.length > 0 ? args[0] : null);
+                break;
+            case "setScale":
+            case "movePointLeft":
+            case "movePointRight":
+                long scale =
+                        Math.abs(longArg(args, 0))
+                                + (n instanceof BigDecimal d ? Math.abs((long) d.scale()) : 0);
+                if (scale > MAX_SCALE) {
+                    throw tooLarge(name + "(" + longArg(args, 0) + ") of " + abbreviate(n));
+                }
+                break;
+            default:
+                break;
+        }
+        return bounded(InvokerHelper.invokeMethod(n, name, args));
+    }
+
+    private static Object multiplyNumbers(Number a, Object b) {
+        if (b instanceof Number m) {
+            if (bits(a) + bits(m) > MAX_BITS) {
+                throw tooLarge(abbreviate(a) + " * " + abbreviate(m));
+            }
+            if (Math.abs((long) scale(a)) + Math.abs((long) scale(m)) > MAX_SCALE) {
+                throw tooLarge(abbreviate(a) + " * " + abbreviate(m));
+            }
+        }
+        return bounded(InvokerHelper.invokeMethod(a, "multiply", b));
+    }
+
+    /**
+     * Checks that an exact number is within {@link #MAX_BITS} and {@link #MAX_SCALE}; returns it.
+     * Every exact number a rule makes (literals, parsing, constructors, statics, and the results of
+     * the operators that grow numbers faster than linearly) passes here, so the linear operators
+     * that do not (+, -, comparisons) only ever see bounded operands.
+     */
+    public static Object bounded(Object v) {
+        if ((v instanceof BigInteger || v instanceof BigDecimal)
+                && (bits((Number) v) > MAX_BITS || Math.abs(scale((Number) v)) > MAX_SCALE)) {
+            throw tooLarge("the number " + abbreviate((Number) v));
+        }
+        return v;
+    }
+
+    /** A string about to be parsed into an exact number: bounded in length. */
+    public static Object numeral(Object v) {
+        if (v instanceof CharSequence s && s.length() > MAX_NUMERAL) {
+            throw tooLarge("a number of " + s.length() + " characters");
+        }
+        return v;
+    }
+
+    private static long bits(Number n) {
+        if (n instanceof BigInteger b) {
+            return b.bitLength();
+        }
+        if (n instanceof BigDecimal d) {
+            return d.unscaledValue().bitLength();
+        }
+        return n instanceof Long || n instanceof Integer ? 64 : 0;
+    }
+
+    private static int scale(Number n) {
+        return n instanceof BigDecimal d ? d.scale() : 0;
+    }
+
+    private static String abbreviate(Number n) {
+        String s =
+                n instanceof BigDecimal d
+                        ? "a decimal of scale " + d.scale() + " and " + bits(n) + " bits"
+                        : n instanceof BigInteger
+                                ? "an integer of " + bits(n) + " bits"
+                                : String.valueOf(n);
+        return s;
+    }
+
+    private static ScriptFailure tooLarge(String what) {
+        return new ScriptFailure(
+                FailureReason.MEMORY_LIMIT,
+                what
+                        + " is larger than rules may compute (exact numbers up to "
+                        + MAX_BITS
+                        + " bits, scale up to "
+                        + MAX_SCALE
+                        + ")"
+                        + where());
+    }
+
+    /** {@code a << b}: shifting an exact integer is bounded like multiplying it. */
+    @SuppressWarnings("unchecked")
+    public static Object leftShift(Object a, Object b) {
+        if (a instanceof Collection<?> c) {
+            // what Groovy's leftShift(Collection, T) does, without a dynamic call
+            r(a, "leftShift");
+            try {
+                ((Collection<Object>) c).add(b);
+            } catch (UnsupportedOperationException e) {
+                throw new ScriptFailure(
+                        FailureReason.SCRIPT_ERROR,
+                        "cannot change a read-only list (event, config and dimension rows are read-only)"
+                                + where());
+            }
+            return c;
+        }
+        if (a instanceof Number n) {
+            checkShift(n, b);
+            return bounded(InvokerHelper.invokeMethod(r(a, "leftShift"), "leftShift", b));
+        }
+        return InvokerHelper.invokeMethod(r(a, "leftShift"), "leftShift", b);
+    }
+
+    private static void checkShift(Number n, Object by) {
+        if (n instanceof BigInteger
+                && by instanceof Number s
+                && bits(n) + s.longValue() > MAX_BITS) {
+            throw tooLarge(abbreviate(n) + " << " + s);
+        }
+    }
+
+    /** {@code x as T}: closures and maps are not turned into objects of other types. */
+    public static Object asType(Object value, Class<?> type) throws Throwable {
+        if (value instanceof Closure && !type.isInstance(value)) {
+            throw deny("turning a closure into " + type.getSimpleName());
+        }
+        if (value instanceof Map
+                && !type.isInstance(value)
+                && !type.isArray()
+                && (type.isInterface()
+                        || java.lang.reflect.Modifier.isAbstract(type.getModifiers()))
+                && !Collection.class.isAssignableFrom(type)) {
+            throw deny("turning a map into " + type.getSimpleName());
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            numeral(value);
+        }
+        return bounded(ScriptBytecodeAdapter.asType(value, type));
+    }
+
+    /** {@code String.format(fmt, args)}: widths and precisions are bounded before formatting. */
+    public static String format(Object format, List<Object> args) {
+        String f = String.valueOf(format);
+        Matcher spec = FORMAT_SPECIFIERS.matcher(f);
+        while (spec.find()) {
+            Matcher digits = DIGITS.matcher(spec.group(1));
+            while (digits.find()) {
+                String d = digits.group();
+                if (d.length() > 5 || Integer.parseInt(d) > MAX_FORMAT_WIDTH) {
+                    throw tooLarge("the width " + d + " in the format '" + abbreviate(f) + "'");
+                }
+            }
+        }
+        Object[] a = args.toArray();
+        if (a.length == 1 && a[0] instanceof Object[] varargs) {
+            a = varargs;
+        }
+        return String.format(f, a);
+    }
+
+    /** The flags, width and precision of each format specifier. */
+    private static final Pattern FORMAT_SPECIFIERS = Pattern.compile("%([^a-zA-Z%]*)");
+
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
     // ---------------------------------------------------------------- properties
 
     public static Object getProperty(Object receiver, String name) {
@@ -151,6 +381,12 @@ public final class Sandbox {
                 default:
                     throw deny("reading ctx." + name);
             }
+        }
+        if (receiver.getClass().isArray()) {
+            if ("length".equals(name)) {
+                return java.lang.reflect.Array.getLength(receiver);
+            }
+            receiver = DefaultTypeTransformation.asCollection(receiver);
         }
         if (receiver instanceof Collection<?> c) {
             if ("empty".equals(name)) {
@@ -177,14 +413,12 @@ public final class Sandbox {
         if (receiver == null) {
             return null;
         }
-        if (receiver instanceof Iterable<?> it) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : it) {
-                out.add(getPropertySafe(o, name));
-            }
-            return out;
+        List<Object> out = new ArrayList<>();
+        for (Iterator<?> it = elements(receiver); it.hasNext(); ) {
+            Guard.tick();
+            out.add(getPropertySafe(it.next(), name));
         }
-        return getProperty(receiver, name);
+        return out;
     }
 
     @SuppressWarnings("unchecked")
@@ -217,7 +451,12 @@ public final class Sandbox {
                     FailureReason.SCRIPT_ERROR,
                     "Cannot get [" + index + "] of null object" + where());
         }
+        if (index instanceof CharSequence property) {
+            // Anything but a map: Groovy's x['p'] is the property p (of every element of a list).
+            return getProperty(receiver, property.toString());
+        }
         r(receiver, "getAt");
+        checkIndex(receiver, index);
         return InvokerHelper.invokeMethod(receiver, "getAt", index);
     }
 
@@ -235,6 +474,7 @@ public final class Sandbox {
             return value;
         }
         if (receiver instanceof List<?>) {
+            checkIndex(receiver, index);
             if (index instanceof Number n && n.longValue() > MAX_CAPACITY) {
                 throw new ScriptFailure(
                         FailureReason.MEMORY_LIMIT, "list index " + n + " is too large" + where());
@@ -248,6 +488,20 @@ public final class Sandbox {
                     "Cannot set [" + index + "] of null object" + where());
         }
         throw deny("setting [" + index + "] of " + typeName(receiver));
+    }
+
+    /** Subscripts of anything but a map are positions: numbers, ranges, or lists of them. */
+    private static void checkIndex(Object receiver, Object index) {
+        if (index instanceof Number || index instanceof groovy.lang.Range<?>) {
+            return;
+        }
+        if (index instanceof Collection<?> c) {
+            for (Object o : c) {
+                checkIndex(receiver, o);
+            }
+            return;
+        }
+        throw deny("the subscript [" + typeName(index) + "] on " + typeName(receiver));
     }
 
     public static Object compoundAt(Object receiver, Object index, String op, Object value) {
@@ -273,6 +527,8 @@ public final class Sandbox {
             checkBuilt(s.length() * n.longValue(), "string");
         } else if (a instanceof Collection<?> c && b instanceof Number n) {
             checkBuilt(c.size() * n.longValue(), "list");
+        } else if (a instanceof Number n) {
+            return multiplyNumbers(n, b);
         }
         return InvokerHelper.invokeMethod(r(a, "multiply"), "multiply", b);
     }
@@ -282,7 +538,7 @@ public final class Sandbox {
      */
     public static Object power(Object a, Object b) {
         checkPower(a, b);
-        return InvokerHelper.invokeMethod(r(a, "power"), "power", b);
+        return bounded(InvokerHelper.invokeMethod(r(a, "power"), "power", b));
     }
 
     /** {@code s =~ re}: a matcher over a cancellable view of the string. */
@@ -369,6 +625,9 @@ public final class Sandbox {
         if ("power".equals(op)) {
             return power(old, value);
         }
+        if ("leftShift".equals(op)) {
+            return leftShift(old, value);
+        }
         if (old == null && "plus".equals(op) && value instanceof CharSequence) {
             return "null" + value;
         }
@@ -404,12 +663,15 @@ public final class Sandbox {
                 || base instanceof BigDecimal
                 || base instanceof Long
                 || base instanceof Integer) {
-            double bits = Math.abs(((Number) base).doubleValue());
-            double resultBits = bits <= 1 ? 0 : Math.log(bits) / Math.log(2) * e.doubleValue();
-            if (resultBits > 1_000_000) {
-                throw new ScriptFailure(
-                        FailureReason.MEMORY_LIMIT,
-                        base + " ** " + e + " would need more than a million bits" + where());
+            Number b = (Number) base;
+            double magnitude = Math.abs(b.doubleValue());
+            double baseBits =
+                    b instanceof BigDecimal || b instanceof BigInteger
+                            ? bits(b)
+                            : magnitude <= 1 ? 0 : Math.log(magnitude) / Math.log(2);
+            double exp = Math.abs(e.doubleValue());
+            if (baseBits * exp > MAX_BITS || Math.abs(scale(b)) * exp > MAX_SCALE) {
+                throw tooLarge(abbreviate(b) + " ** " + e);
             }
         }
     }

@@ -24,6 +24,7 @@ import org.codehaus.groovy.ast.expr.BitwiseNegationExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
 import org.codehaus.groovy.ast.expr.Expression;
@@ -63,6 +64,9 @@ final class SandboxTransformer extends CompilationCustomizer {
     static final ClassNode SANDBOX = ClassHelper.make(Sandbox.class);
 
     private static final ClassNode RULE_SCRIPT = ClassHelper.make(RuleScript.class);
+
+    /** Node metadata key: set on every method and default value this rewriter has rewritten. */
+    static final Object VERIFIED = SandboxTransformer.class.getName() + ".verified";
 
     /**
      * A call of a {@code Sandbox} method compiled as a direct {@code invokestatic}: Groovy's
@@ -171,13 +175,25 @@ final class SandboxTransformer extends CompilationCustomizer {
         void rewriteMethod(MethodNode m) {
             if (!isBody(m)) {
                 checkType(m.getReturnType(), m);
+                inStaticMethod = m.isStatic();
                 for (Parameter p : m.getParameters()) {
                     checkType(p.getOriginType(), p);
+                    // A default value becomes code of a generated overload (Groovy's Verifier,
+                    // after this phase), which is built from this very expression.
+                    if (p.hasInitialExpression()) {
+                        p.setInitialExpression(verified(transform(p.getInitialExpression())));
+                    }
                 }
                 m.setCode(withTick(m.getCode()));
             }
             inStaticMethod = m.isStatic();
             m.getCode().visit(this);
+            m.putNodeMetaData(VERIFIED, Boolean.TRUE);
+        }
+
+        private static Expression verified(Expression e) {
+            e.putNodeMetaData(VERIFIED, Boolean.TRUE);
+            return e;
         }
 
         private void refuse(ASTNode node, String message) {
@@ -266,6 +282,25 @@ final class SandboxTransformer extends CompilationCustomizer {
                 out = binary(be);
             } else if (e instanceof ConstructorCallExpression cce) {
                 out = constructor(cce);
+            } else if (e instanceof CastExpression ce && ce.isCoerce()) {
+                // x as T: closures and maps are not turned into proxies, numbers stay bounded
+                checkType(ce.getType(), ce);
+                out =
+                        callX(
+                                SANDBOX,
+                                "asType",
+                                args(
+                                        transform(ce.getExpression()),
+                                        new ClassExpression(ce.getType())));
+            } else if (e instanceof ConstantExpression k
+                    && (k.getValue() instanceof java.math.BigDecimal
+                            || k.getValue() instanceof java.math.BigInteger)) {
+                try {
+                    Sandbox.bounded(k.getValue());
+                } catch (RuntimeException tooLarge) {
+                    refuse(k, "this number literal is larger than rules may compute");
+                }
+                out = e;
             } else if (e instanceof CastExpression ce) {
                 checkType(ce.getType(), ce);
                 out =
@@ -325,7 +360,7 @@ final class SandboxTransformer extends CompilationCustomizer {
                 for (Parameter p : c.getParameters()) {
                     checkType(p.getOriginType(), p);
                     if (p.hasInitialExpression()) {
-                        p.setInitialExpression(transform(p.getInitialExpression()));
+                        p.setInitialExpression(verified(transform(p.getInitialExpression())));
                     }
                 }
             }
@@ -370,9 +405,12 @@ final class SandboxTransformer extends CompilationCustomizer {
             }
             if (object instanceof ClassExpression ce) {
                 checkStatic(ce.getType(), name, mce);
+                if (ce.getType().getName().equals("java.lang.String") && name.equals("format")) {
+                    return callX(SANDBOX, "format", args(firstArg(arguments), restArgs(arguments)));
+                }
                 MethodCallExpression call = new MethodCallExpression(object, name, arguments);
                 call.setSafe(mce.isSafe());
-                return call;
+                return isExactNumber(ce.getType()) ? callX(SANDBOX, "bounded", args(call)) : call;
             }
             if (object instanceof VariableExpression v
                     && (v.isThisExpression() || v.isSuperExpression())) {
@@ -496,6 +534,11 @@ final class SandboxTransformer extends CompilationCustomizer {
                             SANDBOX,
                             "power",
                             args(transform(left), transform(be.getRightExpression())));
+                case Types.LEFT_SHIFT:
+                    return callX(
+                            SANDBOX,
+                            "leftShift",
+                            args(transform(left), transform(be.getRightExpression())));
                 case Types.KEYWORD_INSTANCEOF:
                 case Types.COMPARE_NOT_INSTANCEOF:
                     be.setLeftExpression(transform(left));
@@ -548,7 +591,9 @@ final class SandboxTransformer extends CompilationCustomizer {
                                     + "': declare local variables with def");
                     return be;
                 }
-                if ("multiply".equals(operator) || "power".equals(operator)) {
+                if ("multiply".equals(operator)
+                        || "power".equals(operator)
+                        || "leftShift".equals(operator)) {
                     // x *= n builds through the same size checks as x * n
                     BinaryExpression assign =
                             new BinaryExpression(
@@ -586,14 +631,16 @@ final class SandboxTransformer extends CompilationCustomizer {
                 return cce;
             }
             Expression arguments = transform(cce.getArguments());
+            boolean exact = isExactNumber(type);
             if (arguments instanceof TupleExpression t) {
                 List<Expression> capped = new ArrayList<>();
                 for (Expression a : t.getExpressions()) {
-                    capped.add(callX(SANDBOX, "cap", args(a)));
+                    capped.add(callX(SANDBOX, exact ? "numeral" : "cap", args(a)));
                 }
                 arguments = new ArgumentListExpression(capped);
             }
-            return new ConstructorCallExpression(type, arguments);
+            ConstructorCallExpression made = new ConstructorCallExpression(type, arguments);
+            return exact ? callX(SANDBOX, "bounded", args(made)) : made;
         }
 
         private Expression variable(VariableExpression ve) {
@@ -624,6 +671,22 @@ final class SandboxTransformer extends CompilationCustomizer {
                 refuse(ve, "'" + ve.getName() + "' is not allowed in rules");
             }
             return ve;
+        }
+
+        private static boolean isExactNumber(ClassNode type) {
+            String n = type.getName();
+            return n.equals("java.math.BigDecimal") || n.equals("java.math.BigInteger");
+        }
+
+        private static Expression firstArg(Expression arguments) {
+            List<Expression> all = ((TupleExpression) arguments).getExpressions();
+            return all.isEmpty() ? constX(null) : all.get(0);
+        }
+
+        private Expression restArgs(Expression arguments) {
+            List<Expression> all = ((TupleExpression) arguments).getExpressions();
+            return new ListExpression(
+                    new ArrayList<>(all.subList(Math.min(1, all.size()), all.size())));
         }
 
         private Expression asList(Expression arguments) {
