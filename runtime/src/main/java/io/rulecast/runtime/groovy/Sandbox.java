@@ -313,23 +313,29 @@ public final class Sandbox {
         }
     }
 
-    /** {@code x as T}: closures and maps are not turned into objects of other types. */
+    /**
+     * {@code x as T}: a conversion to a value of a plain JDK type (a number, a string, a list, a
+     * set, an array); never a proxy that makes a closure, a map or any other object pose as another
+     * type (its methods would run the rule's code wherever the object goes).
+     */
     public static Object asType(Object value, Class<?> type) throws Throwable {
-        if (value instanceof Closure && !type.isInstance(value)) {
-            throw deny("turning a closure into " + type.getSimpleName());
+        if (value == null || type.isInstance(value)) {
+            return value;
         }
-        if (value instanceof Map
-                && !type.isInstance(value)
-                && !type.isArray()
-                && (type.isInterface()
-                        || java.lang.reflect.Modifier.isAbstract(type.getModifiers()))
-                && !Collection.class.isAssignableFrom(type)) {
-            throw deny("turning a map into " + type.getSimpleName());
+        if (value instanceof Closure || value instanceof Map) {
+            throw deny("turning " + typeName(value) + " into " + type.getSimpleName());
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
             numeral(value);
         }
-        return bounded(ScriptBytecodeAdapter.asType(value, type));
+        Object out = ScriptBytecodeAdapter.asType(value, type);
+        if (out != null
+                && out != value
+                && (out.getClass().getClassLoader() != null
+                        || java.lang.reflect.Proxy.isProxyClass(out.getClass()))) {
+            throw deny("turning " + typeName(value) + " into " + type.getSimpleName());
+        }
+        return bounded(out);
     }
 
     /** {@code String.format(fmt, args)}: widths and precisions are bounded before formatting. */
@@ -787,7 +793,10 @@ public final class Sandbox {
             if (Map.Entry.class.isAssignableFrom(c)) {
                 return new Family(Allowlist.ENTRY_METHODS, false);
             }
-            if (Iterator.class.isAssignableFrom(c) && c.getName().startsWith("java.")) {
+            if (Iterator.class.isAssignableFrom(c)
+                    && (c.getName().startsWith("java.")
+                            || c.getName().startsWith("org.codehaus.groovy.")
+                            || c.getName().startsWith("groovy.lang."))) {
                 return new Family(Allowlist.ITERATOR_METHODS, false);
             }
             if (c == RuleContext.class) {
