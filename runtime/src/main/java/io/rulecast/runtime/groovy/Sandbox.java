@@ -6,8 +6,6 @@ import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.RuleContext;
 import io.rulecast.runtime.ScriptFailure;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -41,22 +39,6 @@ public final class Sandbox {
 
     /** Largest capacity a rule may ask of a constructor or an array. */
     static final long MAX_CAPACITY = 1_000_000L;
-
-    /**
-     * Largest exact number a rule may make, in bits of its digits (about 30,000 decimal digits):
-     * arithmetic on such numbers runs inside JDK code that cannot be interrupted, and these bounds
-     * keep every such call within a few milliseconds (docs/script-api.md#bounds).
-     */
-    static final int MAX_BITS = 100_000;
-
-    /** Largest scale (digits after or before the point) of a BigDecimal a rule may make. */
-    static final int MAX_SCALE = 10_000;
-
-    /** Longest string a rule may parse into an exact number. */
-    static final int MAX_NUMERAL = 40_000;
-
-    /** Largest width or precision in a format string. */
-    static final int MAX_FORMAT_WIDTH = 10_000;
 
     private static final ClassValue<Family> FAMILIES =
             new ClassValue<>() {
@@ -142,12 +124,12 @@ public final class Sandbox {
             return putAt(receiver, args[0], args[1]);
         }
         if (receiver instanceof Number n) {
-            return numberMethod(n, name, args);
+            return ExactNumbers.method(n, name, args);
         }
         if (receiver instanceof CharSequence s
                 && ("toBigInteger".equals(name) || "toBigDecimal".equals(name))) {
-            numeral(s);
-            return bounded(InvokerHelper.invokeMethod(receiver, name, args));
+            ExactNumbers.numeral(s);
+            return ExactNumbers.bounded(InvokerHelper.invokeMethod(receiver, name, args));
         }
         if (receiver instanceof CharSequence s) {
             switch (name) {
@@ -181,136 +163,9 @@ public final class Sandbox {
         } else if (receiver instanceof Collection<?> c && "multiply".equals(name)) {
             checkBuilt(c.size() * longArg(args, 0), "list");
         } else if ("power".equals(name)) {
-            checkPower(receiver, args.length > 0 ? args[0] : null);
+            ExactNumbers.checkPower(receiver, args.length > 0 ? args[0] : null);
         }
         return InvokerHelper.invokeMethod(receiver, name, args);
-    }
-
-    private static Object numberMethod(Number n, String name, Object[] args) {
-        switch (name) {
-            case "multiply":
-                return multiplyNumbers(n, args.length > 0 ? args[0] : null);
-            case "power":
-                checkPower(n, args.length > 0 ? args[0] : null);
-                break;
-            case "leftShift":
-                checkShift(n, args.length > 0 ? args[0] : null);
-                break;
-            case "setScale":
-            case "movePointLeft":
-            case "movePointRight":
-                long scale =
-                        Math.abs(longArg(args, 0))
-                                + (n instanceof BigDecimal d ? Math.abs((long) d.scale()) : 0);
-                if (scale > MAX_SCALE) {
-                    throw tooLarge(name + "(" + longArg(args, 0) + ") of " + abbreviate(n));
-                }
-                break;
-            default:
-                break;
-        }
-        return bounded(InvokerHelper.invokeMethod(n, name, args));
-    }
-
-    private static Object multiplyNumbers(Number a, Object b) {
-        if (b instanceof Number m) {
-            if (bits(a) + bits(m) > MAX_BITS) {
-                throw tooLarge(abbreviate(a) + " * " + abbreviate(m));
-            }
-            if (Math.abs((long) scale(a)) + Math.abs((long) scale(m)) > MAX_SCALE) {
-                throw tooLarge(abbreviate(a) + " * " + abbreviate(m));
-            }
-        }
-        return bounded(InvokerHelper.invokeMethod(a, "multiply", b));
-    }
-
-    /**
-     * Checks that an exact number is within {@link #MAX_BITS} and {@link #MAX_SCALE}; returns it.
-     * Every exact number a rule makes (literals, parsing, constructors, statics, and the results of
-     * the operators that grow numbers faster than linearly) passes here, so the linear operators
-     * that do not (+, -, comparisons) only ever see bounded operands.
-     */
-    public static Object bounded(Object v) {
-        if ((v instanceof BigInteger || v instanceof BigDecimal)
-                && (bits((Number) v) > MAX_BITS || Math.abs(scale((Number) v)) > MAX_SCALE)) {
-            throw tooLarge("the number " + abbreviate((Number) v));
-        }
-        return v;
-    }
-
-    /** A string about to be parsed into an exact number: bounded in length. */
-    public static Object numeral(Object v) {
-        if (v instanceof CharSequence s && s.length() > MAX_NUMERAL) {
-            throw tooLarge("a number of " + s.length() + " characters");
-        }
-        return v;
-    }
-
-    private static long bits(Number n) {
-        if (n instanceof BigInteger b) {
-            return b.bitLength();
-        }
-        if (n instanceof BigDecimal d) {
-            return d.unscaledValue().bitLength();
-        }
-        return n instanceof Long || n instanceof Integer ? 64 : 0;
-    }
-
-    private static int scale(Number n) {
-        return n instanceof BigDecimal d ? d.scale() : 0;
-    }
-
-    private static String abbreviate(Number n) {
-        String s =
-                n instanceof BigDecimal d
-                        ? "a decimal of scale " + d.scale() + " and " + bits(n) + " bits"
-                        : n instanceof BigInteger
-                                ? "an integer of " + bits(n) + " bits"
-                                : String.valueOf(n);
-        return s;
-    }
-
-    private static ScriptFailure tooLarge(String what) {
-        return new ScriptFailure(
-                FailureReason.MEMORY_LIMIT,
-                what
-                        + " is larger than rules may compute (exact numbers up to "
-                        + MAX_BITS
-                        + " bits, scale up to "
-                        + MAX_SCALE
-                        + ")"
-                        + where());
-    }
-
-    /** {@code a << b}: shifting an exact integer is bounded like multiplying it. */
-    @SuppressWarnings("unchecked")
-    public static Object leftShift(Object a, Object b) {
-        if (a instanceof Collection<?> c) {
-            // what Groovy's leftShift(Collection, T) does, without a dynamic call
-            r(a, "leftShift");
-            try {
-                ((Collection<Object>) c).add(b);
-            } catch (UnsupportedOperationException e) {
-                throw new ScriptFailure(
-                        FailureReason.SCRIPT_ERROR,
-                        "cannot change a read-only list (event, config and dimension rows are read-only)"
-                                + where());
-            }
-            return c;
-        }
-        if (a instanceof Number n) {
-            checkShift(n, b);
-            return bounded(InvokerHelper.invokeMethod(r(a, "leftShift"), "leftShift", b));
-        }
-        return InvokerHelper.invokeMethod(r(a, "leftShift"), "leftShift", b);
-    }
-
-    private static void checkShift(Number n, Object by) {
-        if (n instanceof BigInteger
-                && by instanceof Number s
-                && bits(n) + s.longValue() > MAX_BITS) {
-            throw tooLarge(abbreviate(n) + " << " + s);
-        }
     }
 
     /**
@@ -326,7 +181,7 @@ public final class Sandbox {
             throw deny("turning " + typeName(value) + " into " + type.getSimpleName());
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
-            numeral(value);
+            ExactNumbers.numeral(value);
         }
         Object out = ScriptBytecodeAdapter.asType(value, type);
         if (out != null
@@ -335,36 +190,7 @@ public final class Sandbox {
                         || java.lang.reflect.Proxy.isProxyClass(out.getClass()))) {
             throw deny("turning " + typeName(value) + " into " + type.getSimpleName());
         }
-        return bounded(out);
-    }
-
-    /** {@code String.format(fmt, args)}: widths and precisions are bounded before formatting. */
-    public static String format(Object format, List<Object> args) {
-        String f = String.valueOf(format);
-        Matcher spec = FORMAT_SPECIFIERS.matcher(f);
-        while (spec.find()) {
-            Matcher digits = DIGITS.matcher(spec.group(1));
-            while (digits.find()) {
-                String d = digits.group();
-                if (d.length() > 5 || Integer.parseInt(d) > MAX_FORMAT_WIDTH) {
-                    throw tooLarge("the width " + d + " in the format '" + abbreviate(f) + "'");
-                }
-            }
-        }
-        Object[] a = args.toArray();
-        if (a.length == 1 && a[0] instanceof Object[] varargs) {
-            a = varargs;
-        }
-        return String.format(f, a);
-    }
-
-    /** The flags, width and precision of each format specifier. */
-    private static final Pattern FORMAT_SPECIFIERS = Pattern.compile("%([^a-zA-Z%]*)");
-
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+        return ExactNumbers.bounded(out);
     }
 
     // ---------------------------------------------------------------- properties
@@ -534,7 +360,7 @@ public final class Sandbox {
         } else if (a instanceof Collection<?> c && b instanceof Number n) {
             checkBuilt(c.size() * n.longValue(), "list");
         } else if (a instanceof Number n) {
-            return multiplyNumbers(n, b);
+            return ExactNumbers.multiply(n, b);
         }
         return InvokerHelper.invokeMethod(r(a, "multiply"), "multiply", b);
     }
@@ -543,8 +369,8 @@ public final class Sandbox {
      * {@code a ** b}: a huge exact power is one uninterruptible JDK call, so it is bounded first.
      */
     public static Object power(Object a, Object b) {
-        checkPower(a, b);
-        return bounded(InvokerHelper.invokeMethod(r(a, "power"), "power", b));
+        ExactNumbers.checkPower(a, b);
+        return ExactNumbers.bounded(InvokerHelper.invokeMethod(r(a, "power"), "power", b));
     }
 
     /** {@code s =~ re}: a matcher over a cancellable view of the string. */
@@ -632,7 +458,7 @@ public final class Sandbox {
             return power(old, value);
         }
         if ("leftShift".equals(op)) {
-            return leftShift(old, value);
+            return ExactNumbers.leftShift(old, value);
         }
         if (old == null && "plus".equals(op) && value instanceof CharSequence) {
             return "null" + value;
@@ -658,27 +484,6 @@ public final class Sandbox {
                             + " elements is larger than "
                             + MAX_BUILT_SIZE
                             + where());
-        }
-    }
-
-    private static void checkPower(Object base, Object exponent) {
-        if (!(exponent instanceof Number e)) {
-            return;
-        }
-        if (base instanceof BigInteger
-                || base instanceof BigDecimal
-                || base instanceof Long
-                || base instanceof Integer) {
-            Number b = (Number) base;
-            double magnitude = Math.abs(b.doubleValue());
-            double baseBits =
-                    b instanceof BigDecimal || b instanceof BigInteger
-                            ? bits(b)
-                            : magnitude <= 1 ? 0 : Math.log(magnitude) / Math.log(2);
-            double exp = Math.abs(e.doubleValue());
-            if (baseBits * exp > MAX_BITS || Math.abs(scale(b)) * exp > MAX_SCALE) {
-                throw tooLarge(abbreviate(b) + " ** " + e);
-            }
         }
     }
 

@@ -63,6 +63,8 @@ import org.codehaus.groovy.syntax.Types;
 final class SandboxTransformer extends CompilationCustomizer {
     static final ClassNode SANDBOX = ClassHelper.make(Sandbox.class);
 
+    static final ClassNode EXACT_NUMBERS = ClassHelper.make(ExactNumbers.class);
+
     private static final ClassNode RULE_SCRIPT = ClassHelper.make(RuleScript.class);
 
     /** Node metadata key: set on every method and default value this rewriter has rewritten. */
@@ -296,7 +298,7 @@ final class SandboxTransformer extends CompilationCustomizer {
                     && (k.getValue() instanceof java.math.BigDecimal
                             || k.getValue() instanceof java.math.BigInteger)) {
                 try {
-                    Sandbox.bounded(k.getValue());
+                    ExactNumbers.bounded(k.getValue());
                 } catch (RuntimeException tooLarge) {
                     refuse(k, "this number literal is larger than rules may compute");
                 }
@@ -377,7 +379,7 @@ final class SandboxTransformer extends CompilationCustomizer {
         private Expression methodCall(MethodCallExpression mce) {
             if (mce.getMethodTarget() != null
                     && mce.getObjectExpression() instanceof ClassExpression own
-                    && own.getType().equals(SANDBOX)) {
+                    && (own.getType().equals(SANDBOX) || own.getType().equals(EXACT_NUMBERS))) {
                 return mce; // inserted by this rewriter (tick, checkCaught); rules cannot set
                 // targets
             }
@@ -406,11 +408,16 @@ final class SandboxTransformer extends CompilationCustomizer {
             if (object instanceof ClassExpression ce) {
                 checkStatic(ce.getType(), name, mce);
                 if (ce.getType().getName().equals("java.lang.String") && name.equals("format")) {
-                    return callX(SANDBOX, "format", args(firstArg(arguments), restArgs(arguments)));
+                    return callX(
+                            EXACT_NUMBERS,
+                            "format",
+                            args(firstArg(arguments), restArgs(arguments)));
                 }
                 MethodCallExpression call = new MethodCallExpression(object, name, arguments);
                 call.setSafe(mce.isSafe());
-                return isExactNumber(ce.getType()) ? callX(SANDBOX, "bounded", args(call)) : call;
+                return isExactNumber(ce.getType())
+                        ? callX(EXACT_NUMBERS, "bounded", args(call))
+                        : call;
             }
             if (object instanceof VariableExpression v
                     && (v.isThisExpression() || v.isSuperExpression())) {
@@ -536,7 +543,7 @@ final class SandboxTransformer extends CompilationCustomizer {
                             args(transform(left), transform(be.getRightExpression())));
                 case Types.LEFT_SHIFT:
                     return callX(
-                            SANDBOX,
+                            EXACT_NUMBERS,
                             "leftShift",
                             args(transform(left), transform(be.getRightExpression())));
                 case Types.KEYWORD_INSTANCEOF:
@@ -602,7 +609,10 @@ final class SandboxTransformer extends CompilationCustomizer {
                                             Types.ASSIGN,
                                             be.getOperation().getStartLine(),
                                             be.getOperation().getStartColumn()),
-                                    callX(SANDBOX, operator, args(v, value)));
+                                    callX(
+                                            "leftShift".equals(operator) ? EXACT_NUMBERS : SANDBOX,
+                                            operator,
+                                            args(v, value)));
                     return assign;
                 }
                 be.setRightExpression(value);
@@ -635,12 +645,15 @@ final class SandboxTransformer extends CompilationCustomizer {
             if (arguments instanceof TupleExpression t) {
                 List<Expression> capped = new ArrayList<>();
                 for (Expression a : t.getExpressions()) {
-                    capped.add(callX(SANDBOX, exact ? "numeral" : "cap", args(a)));
+                    capped.add(
+                            exact
+                                    ? callX(EXACT_NUMBERS, "numeral", args(a))
+                                    : callX(SANDBOX, "cap", args(a)));
                 }
                 arguments = new ArgumentListExpression(capped);
             }
             ConstructorCallExpression made = new ConstructorCallExpression(type, arguments);
-            return exact ? callX(SANDBOX, "bounded", args(made)) : made;
+            return exact ? callX(EXACT_NUMBERS, "bounded", args(made)) : made;
         }
 
         private Expression variable(VariableExpression ve) {
