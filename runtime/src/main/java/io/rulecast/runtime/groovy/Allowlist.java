@@ -73,6 +73,10 @@ final class Allowlist {
                     "addShutdownHook",
                     "dump",
                     "inspect",
+                    "print",
+                    "println",
+                    "printf",
+                    "sprintf",
                     "getStaticMethods",
                     "forName",
                     "getClassLoader",
@@ -88,6 +92,14 @@ final class Allowlist {
     /** Methods that the sandbox performs itself (size checks, cancellable regex). */
     static final Set<String> GUARDED_METHODS =
             Set.of(
+                    "getAt",
+                    "putAt",
+                    "leftShift",
+                    "setScale",
+                    "movePointLeft",
+                    "movePointRight",
+                    "toBigInteger",
+                    "toBigDecimal",
                     "multiply",
                     "power",
                     "padLeft",

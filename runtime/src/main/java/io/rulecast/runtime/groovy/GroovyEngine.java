@@ -49,7 +49,8 @@ public final class GroovyEngine implements ScriptEngine {
         this.parent = GroovyEngine.class.getClassLoader();
         this.config = new CompilerConfiguration();
         config.setScriptBaseClass(RuleScript.class.getName());
-        config.addCompilationCustomizers(new StructureVerifier(), new SandboxTransformer());
+        config.addCompilationCustomizers(
+                new StructureVerifier(), new SandboxTransformer(), new LateVerifier());
         config.setDebug(false);
         config.setTolerance(10);
         // Class names in a rule resolve against the runtime's loader; it defines nothing itself.

@@ -6,11 +6,8 @@ import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.RuleContext;
 import io.rulecast.runtime.ScriptFailure;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
+import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
 
 /**
  * The run-time half of the Groovy sandbox. The compiler rewrites every method call, property
@@ -72,15 +70,39 @@ public final class Sandbox {
         return receiver == null ? null : r(receiver, name);
     }
 
-    /** As {@link #r} for {@code a*.m()}: every element is checked. */
+    /**
+     * As {@link #r} for {@code a*.m()}: the elements Groovy's spread would visit (of a list, an
+     * array, a map's entries, an iterator…) are each checked, and the call then runs over a copy of
+     * exactly those checked elements.
+     */
     public static Object spread(Object receiver, String name) {
-        if (receiver instanceof Iterable<?> it) {
-            for (Object o : it) {
-                rs(o, name);
-            }
-            return receiver;
+        if (receiver == null) {
+            return null;
         }
-        return rs(receiver, name);
+        List<Object> checked = new ArrayList<>();
+        for (Iterator<?> it = elements(receiver); it.hasNext(); ) {
+            Guard.tick();
+            checked.add(rs(it.next(), name));
+        }
+        return checked;
+    }
+
+    /** What Groovy's spread operators iterate over, without calling anything on the receiver. */
+    private static Iterator<?> elements(Object receiver) {
+        if (receiver instanceof Iterable<?> it) {
+            r(receiver, "iterator");
+            return it.iterator();
+        }
+        if (receiver instanceof Map<?, ?> m) {
+            return m.entrySet().iterator();
+        }
+        if (receiver instanceof Iterator<?> it) {
+            return it;
+        }
+        if (receiver.getClass().isArray()) {
+            return DefaultTypeTransformation.asCollection(receiver).iterator();
+        }
+        return List.of(receiver).iterator();
     }
 
     /** A call of a guarded name: the sandbox performs it itself. */
@@ -94,6 +116,20 @@ public final class Sandbox {
     }
 
     private static Object guarded(Object receiver, String name, Object[] args) {
+        if ("getAt".equals(name) && args.length == 1) {
+            return getAt(receiver, args[0]);
+        }
+        if ("putAt".equals(name) && args.length == 2) {
+            return putAt(receiver, args[0], args[1]);
+        }
+        if (receiver instanceof Number n) {
+            return ExactNumbers.method(n, name, args);
+        }
+        if (receiver instanceof CharSequence s
+                && ("toBigInteger".equals(name) || "toBigDecimal".equals(name))) {
+            ExactNumbers.numeral(s);
+            return ExactNumbers.bounded(InvokerHelper.invokeMethod(receiver, name, args));
+        }
         if (receiver instanceof CharSequence s) {
             switch (name) {
                 case "multiply":
@@ -126,9 +162,34 @@ public final class Sandbox {
         } else if (receiver instanceof Collection<?> c && "multiply".equals(name)) {
             checkBuilt(c.size() * longArg(args, 0), "list");
         } else if ("power".equals(name)) {
-            checkPower(receiver, args.length > 0 ? args[0] : null);
+            ExactNumbers.checkPower(receiver, args.length > 0 ? args[0] : null);
         }
         return InvokerHelper.invokeMethod(receiver, name, args);
+    }
+
+    /**
+     * {@code x as T}: a conversion to a value of a plain JDK type (a number, a string, a list, a
+     * set, an array); never a proxy that makes a closure, a map or any other object pose as another
+     * type (its methods would run the rule's code wherever the object goes).
+     */
+    public static Object asType(Object value, Class<?> type) throws Throwable {
+        if (value == null || type.isInstance(value)) {
+            return value;
+        }
+        if (value instanceof Closure || value instanceof Map) {
+            throw deny("turning " + typeName(value) + " into " + type.getSimpleName());
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            ExactNumbers.numeral(value);
+        }
+        Object out = ScriptBytecodeAdapter.asType(value, type);
+        if (out != null
+                && out != value
+                && (out.getClass().getClassLoader() != null
+                        || java.lang.reflect.Proxy.isProxyClass(out.getClass()))) {
+            throw deny("turning " + typeName(value) + " into " + type.getSimpleName());
+        }
+        return ExactNumbers.bounded(out);
     }
 
     // ---------------------------------------------------------------- properties
@@ -151,6 +212,12 @@ public final class Sandbox {
                 default:
                     throw deny("reading ctx." + name);
             }
+        }
+        if (receiver.getClass().isArray()) {
+            if ("length".equals(name)) {
+                return java.lang.reflect.Array.getLength(receiver);
+            }
+            receiver = DefaultTypeTransformation.asCollection(receiver);
         }
         if (receiver instanceof Collection<?> c) {
             if ("empty".equals(name)) {
@@ -177,14 +244,12 @@ public final class Sandbox {
         if (receiver == null) {
             return null;
         }
-        if (receiver instanceof Iterable<?> it) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : it) {
-                out.add(getPropertySafe(o, name));
-            }
-            return out;
+        List<Object> out = new ArrayList<>();
+        for (Iterator<?> it = elements(receiver); it.hasNext(); ) {
+            Guard.tick();
+            out.add(getPropertySafe(it.next(), name));
         }
-        return getProperty(receiver, name);
+        return out;
     }
 
     @SuppressWarnings("unchecked")
@@ -217,7 +282,12 @@ public final class Sandbox {
                     FailureReason.SCRIPT_ERROR,
                     "Cannot get [" + index + "] of null object" + where());
         }
+        if (index instanceof CharSequence property) {
+            // Anything but a map: Groovy's x['p'] is the property p (of every element of a list).
+            return getProperty(receiver, property.toString());
+        }
         r(receiver, "getAt");
+        checkIndex(receiver, index);
         return InvokerHelper.invokeMethod(receiver, "getAt", index);
     }
 
@@ -235,6 +305,7 @@ public final class Sandbox {
             return value;
         }
         if (receiver instanceof List<?>) {
+            checkIndex(receiver, index);
             if (index instanceof Number n && n.longValue() > MAX_CAPACITY) {
                 throw new ScriptFailure(
                         FailureReason.MEMORY_LIMIT, "list index " + n + " is too large" + where());
@@ -248,6 +319,20 @@ public final class Sandbox {
                     "Cannot set [" + index + "] of null object" + where());
         }
         throw deny("setting [" + index + "] of " + typeName(receiver));
+    }
+
+    /** Subscripts of anything but a map are positions: numbers, ranges, or lists of them. */
+    private static void checkIndex(Object receiver, Object index) {
+        if (index instanceof Number || index instanceof groovy.lang.Range<?>) {
+            return;
+        }
+        if (index instanceof Collection<?> c) {
+            for (Object o : c) {
+                checkIndex(receiver, o);
+            }
+            return;
+        }
+        throw deny("the subscript [" + typeName(index) + "] on " + typeName(receiver));
     }
 
     public static Object compoundAt(Object receiver, Object index, String op, Object value) {
@@ -273,6 +358,8 @@ public final class Sandbox {
             checkBuilt(s.length() * n.longValue(), "string");
         } else if (a instanceof Collection<?> c && b instanceof Number n) {
             checkBuilt(c.size() * n.longValue(), "list");
+        } else if (a instanceof Number n) {
+            return ExactNumbers.multiply(n, b);
         }
         return InvokerHelper.invokeMethod(r(a, "multiply"), "multiply", b);
     }
@@ -281,8 +368,8 @@ public final class Sandbox {
      * {@code a ** b}: a huge exact power is one uninterruptible JDK call, so it is bounded first.
      */
     public static Object power(Object a, Object b) {
-        checkPower(a, b);
-        return InvokerHelper.invokeMethod(r(a, "power"), "power", b);
+        ExactNumbers.checkPower(a, b);
+        return ExactNumbers.bounded(InvokerHelper.invokeMethod(r(a, "power"), "power", b));
     }
 
     /** {@code s =~ re}: a matcher over a cancellable view of the string. */
@@ -369,6 +456,9 @@ public final class Sandbox {
         if ("power".equals(op)) {
             return power(old, value);
         }
+        if ("leftShift".equals(op)) {
+            return ExactNumbers.leftShift(old, value);
+        }
         if (old == null && "plus".equals(op) && value instanceof CharSequence) {
             return "null" + value;
         }
@@ -393,24 +483,6 @@ public final class Sandbox {
                             + " elements is larger than "
                             + MAX_BUILT_SIZE
                             + where());
-        }
-    }
-
-    private static void checkPower(Object base, Object exponent) {
-        if (!(exponent instanceof Number e)) {
-            return;
-        }
-        if (base instanceof BigInteger
-                || base instanceof BigDecimal
-                || base instanceof Long
-                || base instanceof Integer) {
-            double bits = Math.abs(((Number) base).doubleValue());
-            double resultBits = bits <= 1 ? 0 : Math.log(bits) / Math.log(2) * e.doubleValue();
-            if (resultBits > 1_000_000) {
-                throw new ScriptFailure(
-                        FailureReason.MEMORY_LIMIT,
-                        base + " ** " + e + " would need more than a million bits" + where());
-            }
         }
     }
 
@@ -470,83 +542,4 @@ public final class Sandbox {
 
     private static final Set<String> NULL_SAFE =
             Set.of("toString", "equals", "asBoolean", "is", "hashCode", "isCase");
-
-    /** The methods and properties allowed on one run-time class. */
-    private static final class Family {
-        private final Set<String> methods;
-        private final boolean anyMethod;
-
-        private Family(Set<String> methods, boolean anyMethod) {
-            this.methods = methods;
-            this.anyMethod = anyMethod;
-        }
-
-        boolean allowsMethod(String name) {
-            if (Allowlist.FORBIDDEN_NAMES.contains(name)) {
-                return false;
-            }
-            return anyMethod || methods.contains(name);
-        }
-
-        boolean allowsProperty(String name) {
-            return allowsMethod(name);
-        }
-
-        static Family of(Class<?> c) {
-            if (Map.class.isAssignableFrom(c)) {
-                return new Family(Allowlist.MAP_METHODS, false);
-            }
-            if (Collection.class.isAssignableFrom(c)) {
-                return new Family(Allowlist.LIST_METHODS, false);
-            }
-            if (c.isArray()) {
-                // split() and friends return arrays; Groovy treats them much like lists.
-                return new Family(Allowlist.ARRAY_METHODS, false);
-            }
-            if (CharSequence.class.isAssignableFrom(c) && !(c == CancellableCharSequence.class)) {
-                return new Family(Allowlist.STRING_METHODS, false);
-            }
-            if (Number.class.isAssignableFrom(c) && c.getName().startsWith("java.")) {
-                return new Family(Allowlist.NUMBER_METHODS, false);
-            }
-            if (c == Boolean.class) {
-                return new Family(Allowlist.BOOLEAN_METHODS, false);
-            }
-            if (c == Character.class) {
-                return new Family(Allowlist.STRING_METHODS, false);
-            }
-            if (Closure.class.isAssignableFrom(c)
-                    && c.getClassLoader() instanceof RuleClassLoader) {
-                return new Family(Allowlist.CLOSURE_METHODS, false);
-            }
-            if (c == Matcher.class) {
-                return new Family(Allowlist.MATCHER_METHODS, false);
-            }
-            if (Map.Entry.class.isAssignableFrom(c)) {
-                return new Family(Allowlist.ENTRY_METHODS, false);
-            }
-            if (Iterator.class.isAssignableFrom(c) && c.getName().startsWith("java.")) {
-                return new Family(Allowlist.ITERATOR_METHODS, false);
-            }
-            if (c == RuleContext.class) {
-                return new Family(Allowlist.CONTEXT_METHODS, false);
-            }
-            if (c == RuleContext.StateView.class) {
-                return new Family(Allowlist.STATE_METHODS, false);
-            }
-            if (c == Date.class) {
-                return new Family(Allowlist.DATE_METHODS, false);
-            }
-            if (c.getName().startsWith("java.time.") && c.getClassLoader() == null) {
-                return new Family(Set.of(), true);
-            }
-            if (Enum.class.isAssignableFrom(c) && c.getName().startsWith("java.math.")) {
-                return new Family(Allowlist.ENUM_METHODS, false);
-            }
-            if (Throwable.class.isAssignableFrom(c)) {
-                return new Family(Allowlist.THROWABLE_METHODS, false);
-            }
-            return new Family(Set.of(), false);
-        }
-    }
 }

@@ -24,6 +24,7 @@ import org.codehaus.groovy.ast.expr.BitwiseNegationExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
 import org.codehaus.groovy.ast.expr.Expression;
@@ -62,7 +63,12 @@ import org.codehaus.groovy.syntax.Types;
 final class SandboxTransformer extends CompilationCustomizer {
     static final ClassNode SANDBOX = ClassHelper.make(Sandbox.class);
 
+    static final ClassNode EXACT_NUMBERS = ClassHelper.make(ExactNumbers.class);
+
     private static final ClassNode RULE_SCRIPT = ClassHelper.make(RuleScript.class);
+
+    /** Node metadata key: set on every method and default value this rewriter has rewritten. */
+    static final Object VERIFIED = SandboxTransformer.class.getName() + ".verified";
 
     /**
      * A call of a {@code Sandbox} method compiled as a direct {@code invokestatic}: Groovy's
@@ -171,13 +177,25 @@ final class SandboxTransformer extends CompilationCustomizer {
         void rewriteMethod(MethodNode m) {
             if (!isBody(m)) {
                 checkType(m.getReturnType(), m);
+                inStaticMethod = m.isStatic();
                 for (Parameter p : m.getParameters()) {
                     checkType(p.getOriginType(), p);
+                    // A default value becomes code of a generated overload (Groovy's Verifier,
+                    // after this phase), which is built from this very expression.
+                    if (p.hasInitialExpression()) {
+                        p.setInitialExpression(verified(transform(p.getInitialExpression())));
+                    }
                 }
                 m.setCode(withTick(m.getCode()));
             }
             inStaticMethod = m.isStatic();
             m.getCode().visit(this);
+            m.putNodeMetaData(VERIFIED, Boolean.TRUE);
+        }
+
+        private static Expression verified(Expression e) {
+            e.putNodeMetaData(VERIFIED, Boolean.TRUE);
+            return e;
         }
 
         private void refuse(ASTNode node, String message) {
@@ -266,6 +284,25 @@ final class SandboxTransformer extends CompilationCustomizer {
                 out = binary(be);
             } else if (e instanceof ConstructorCallExpression cce) {
                 out = constructor(cce);
+            } else if (e instanceof CastExpression ce && ce.isCoerce()) {
+                // x as T: closures and maps are not turned into proxies, numbers stay bounded
+                checkType(ce.getType(), ce);
+                out =
+                        callX(
+                                SANDBOX,
+                                "asType",
+                                args(
+                                        transform(ce.getExpression()),
+                                        new ClassExpression(ce.getType())));
+            } else if (e instanceof ConstantExpression k
+                    && (k.getValue() instanceof java.math.BigDecimal
+                            || k.getValue() instanceof java.math.BigInteger)) {
+                try {
+                    ExactNumbers.bounded(k.getValue());
+                } catch (RuntimeException tooLarge) {
+                    refuse(k, "this number literal is larger than rules may compute");
+                }
+                out = e;
             } else if (e instanceof CastExpression ce) {
                 checkType(ce.getType(), ce);
                 out =
@@ -325,7 +362,7 @@ final class SandboxTransformer extends CompilationCustomizer {
                 for (Parameter p : c.getParameters()) {
                     checkType(p.getOriginType(), p);
                     if (p.hasInitialExpression()) {
-                        p.setInitialExpression(transform(p.getInitialExpression()));
+                        p.setInitialExpression(verified(transform(p.getInitialExpression())));
                     }
                 }
             }
@@ -342,7 +379,7 @@ final class SandboxTransformer extends CompilationCustomizer {
         private Expression methodCall(MethodCallExpression mce) {
             if (mce.getMethodTarget() != null
                     && mce.getObjectExpression() instanceof ClassExpression own
-                    && own.getType().equals(SANDBOX)) {
+                    && (own.getType().equals(SANDBOX) || own.getType().equals(EXACT_NUMBERS))) {
                 return mce; // inserted by this rewriter (tick, checkCaught); rules cannot set
                 // targets
             }
@@ -370,9 +407,17 @@ final class SandboxTransformer extends CompilationCustomizer {
             }
             if (object instanceof ClassExpression ce) {
                 checkStatic(ce.getType(), name, mce);
+                if (ce.getType().getName().equals("java.lang.String") && name.equals("format")) {
+                    return callX(
+                            EXACT_NUMBERS,
+                            "format",
+                            args(firstArg(arguments), restArgs(arguments)));
+                }
                 MethodCallExpression call = new MethodCallExpression(object, name, arguments);
                 call.setSafe(mce.isSafe());
-                return call;
+                return isExactNumber(ce.getType())
+                        ? callX(EXACT_NUMBERS, "bounded", args(call))
+                        : call;
             }
             if (object instanceof VariableExpression v
                     && (v.isThisExpression() || v.isSuperExpression())) {
@@ -496,6 +541,11 @@ final class SandboxTransformer extends CompilationCustomizer {
                             SANDBOX,
                             "power",
                             args(transform(left), transform(be.getRightExpression())));
+                case Types.LEFT_SHIFT:
+                    return callX(
+                            EXACT_NUMBERS,
+                            "leftShift",
+                            args(transform(left), transform(be.getRightExpression())));
                 case Types.KEYWORD_INSTANCEOF:
                 case Types.COMPARE_NOT_INSTANCEOF:
                     be.setLeftExpression(transform(left));
@@ -548,7 +598,9 @@ final class SandboxTransformer extends CompilationCustomizer {
                                     + "': declare local variables with def");
                     return be;
                 }
-                if ("multiply".equals(operator) || "power".equals(operator)) {
+                if ("multiply".equals(operator)
+                        || "power".equals(operator)
+                        || "leftShift".equals(operator)) {
                     // x *= n builds through the same size checks as x * n
                     BinaryExpression assign =
                             new BinaryExpression(
@@ -557,7 +609,10 @@ final class SandboxTransformer extends CompilationCustomizer {
                                             Types.ASSIGN,
                                             be.getOperation().getStartLine(),
                                             be.getOperation().getStartColumn()),
-                                    callX(SANDBOX, operator, args(v, value)));
+                                    callX(
+                                            "leftShift".equals(operator) ? EXACT_NUMBERS : SANDBOX,
+                                            operator,
+                                            args(v, value)));
                     return assign;
                 }
                 be.setRightExpression(value);
@@ -586,14 +641,19 @@ final class SandboxTransformer extends CompilationCustomizer {
                 return cce;
             }
             Expression arguments = transform(cce.getArguments());
+            boolean exact = isExactNumber(type);
             if (arguments instanceof TupleExpression t) {
                 List<Expression> capped = new ArrayList<>();
                 for (Expression a : t.getExpressions()) {
-                    capped.add(callX(SANDBOX, "cap", args(a)));
+                    capped.add(
+                            exact
+                                    ? callX(EXACT_NUMBERS, "numeral", args(a))
+                                    : callX(SANDBOX, "cap", args(a)));
                 }
                 arguments = new ArgumentListExpression(capped);
             }
-            return new ConstructorCallExpression(type, arguments);
+            ConstructorCallExpression made = new ConstructorCallExpression(type, arguments);
+            return exact ? callX(EXACT_NUMBERS, "bounded", args(made)) : made;
         }
 
         private Expression variable(VariableExpression ve) {
@@ -624,6 +684,22 @@ final class SandboxTransformer extends CompilationCustomizer {
                 refuse(ve, "'" + ve.getName() + "' is not allowed in rules");
             }
             return ve;
+        }
+
+        private static boolean isExactNumber(ClassNode type) {
+            String n = type.getName();
+            return n.equals("java.math.BigDecimal") || n.equals("java.math.BigInteger");
+        }
+
+        private static Expression firstArg(Expression arguments) {
+            List<Expression> all = ((TupleExpression) arguments).getExpressions();
+            return all.isEmpty() ? constX(null) : all.get(0);
+        }
+
+        private Expression restArgs(Expression arguments) {
+            List<Expression> all = ((TupleExpression) arguments).getExpressions();
+            return new ListExpression(
+                    new ArrayList<>(all.subList(Math.min(1, all.size()), all.size())));
         }
 
         private Expression asList(Expression arguments) {

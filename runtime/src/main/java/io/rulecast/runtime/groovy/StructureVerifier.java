@@ -63,6 +63,10 @@ final class StructureVerifier extends CompilationCustomizer {
                 v.checkAnnotations(m);
                 for (Parameter p : m.getParameters()) {
                     v.checkAnnotations(p);
+                    // A default value runs as code of a generated overload: verify it too.
+                    if (p.hasInitialExpression()) {
+                        p.getInitialExpression().visit(v);
+                    }
                 }
                 if (!m.isScriptBody() && m.getCode() != null) {
                     if (m.getLineNumber() > 0 && RESERVED_METHOD_NAMES.contains(m.getName())) {
@@ -165,9 +169,12 @@ final class StructureVerifier extends CompilationCustomizer {
             if (e.getParameters() != null) {
                 for (Parameter p : e.getParameters()) {
                     checkAnnotations(p);
+                    if (p.hasInitialExpression()) {
+                        p.getInitialExpression().visit(this);
+                    }
                 }
             }
-            super.visitClosureExpression(e);
+            e.getCode().visit(this);
         }
 
         @Override
