@@ -8,6 +8,7 @@ import static io.rulecast.job.RulecastOptions.PARALLELISM;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_PASSWORD;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_URL;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_USER;
+import static io.rulecast.job.RulecastOptions.SINK_BATCH_SIZE;
 import static io.rulecast.job.RulecastOptions.SINK_TABLES_ALLOWED;
 import static io.rulecast.job.RulecastOptions.TOPIC_ALERTS;
 import static io.rulecast.job.RulecastOptions.TOPIC_DLQ;
@@ -39,6 +40,7 @@ import org.apache.flink.core.execution.JobClient;
  * <pre>
  * java -cp benchmarks/target/rulecast-benchmarks.jar io.rulecast.bench.EndToEndBenchmark \
  *     [--events 200000] [--updates 20] [--parallelism 1] [--jdbc-url jdbc:mysql://127.0.0.1:3306/]
+ *     [--only plain,java,groovy,js] [--sink-batch-size 500]
  * </pre>
  *
  * <p>Per variant: <b>events/s</b> is the backlog of N events drained end to end, measured from the
@@ -47,6 +49,10 @@ import org.apache.flink.core.execution.JobClient;
  * two agree unless rows are lost); <b>latency</b> is event-to-row time of a separate paced stream
  * ({@code --latency-rate} events/s for {@code --latency-seconds}) sent after the backlog, from the
  * event's timestamp (its send time) to its row's {@code written_at}.
+ *
+ * <p>{@code plain} is the same backlog written by {@link PlainJdbcLoader} (a Kafka consumer with
+ * batched upserts, what a user would write by hand), measured the same way in the same run; a
+ * second table gives each variant's sink rows/s against it.
  */
 public final class EndToEndBenchmark {
     private static final String TABLE = BenchDatabase.TABLE;
@@ -86,7 +92,8 @@ public final class EndToEndBenchmark {
                 System.err.println(
                         "usage: EndToEndBenchmark [--events N] [--updates N] [--parallelism P]"
                                 + " [--latency-rate R] [--latency-seconds S] [--jdbc-url URL]"
-                                + " [--user U] [--password P] [--only java,groovy,js]");
+                                + " [--user U] [--password P] [--only plain,java,groovy,js]"
+                                + " [--sink-batch-size N]");
                 System.exit(2);
             }
             args.put(argv[i].substring(2), argv[++i]);
@@ -154,6 +161,11 @@ public final class EndToEndBenchmark {
             System.out.printf(Locale.ROOT, "%nwarm-up: %,d events, not reported%n", warmUp);
             measure(variants.get(0), backlog.subList(0, warmUp), false);
             List<Result> results = new ArrayList<>();
+            Result plain = null;
+            if (only == null || only.contains("plain")) {
+                measurePlain(backlog.subList(0, warmUp), false);
+                plain = measurePlain(backlog, true);
+            }
             for (Variant v : variants) {
                 if (only == null
                         || only.contains(v.name().split(" ")[0].toLowerCase(Locale.ROOT))) {
@@ -161,6 +173,9 @@ public final class EndToEndBenchmark {
                 }
             }
             printTable(results);
+            if (plain != null) {
+                printSinkTable(plain, results);
+            }
             if (updates > 0) {
                 new HotUpdateBench(this, db, kafka, updates).run();
             }
@@ -184,6 +199,7 @@ public final class EndToEndBenchmark {
         s.put(RULES_JDBC_USER.key(), db.user);
         s.put(RULES_JDBC_PASSWORD.key(), db.password);
         s.put(SINK_TABLES_ALLOWED.key(), TABLE);
+        s.put(SINK_BATCH_SIZE.key(), Integer.toString(sinkBatchSize()));
         s.put("dims.questions.table", "dim_question");
         s.put("dims.questions.key-column", "question_id");
         s.put(PARALLELISM.key(), Integer.toString(parallelism));
@@ -274,6 +290,71 @@ public final class EndToEndBenchmark {
                     dead.values().stream().mapToInt(Integer::intValue).sum());
         } finally {
             cancel(job);
+        }
+    }
+
+    /**
+     * The same backlog written by {@link PlainJdbcLoader}, the hand-written Kafka-to-JDBC loader,
+     * measured like a variant: from the first to the last row's {@code written_at}.
+     */
+    private Result measurePlain(List<byte[]> input, boolean report) throws Exception {
+        if (report) {
+            System.out.printf(Locale.ROOT, "%n== plain JDBC loader ==%n");
+        }
+        db.execute(db.dbUrl, "TRUNCATE TABLE " + TABLE);
+        kafka.topic =
+                kafka.createTopic("bench-plain-" + UUID.randomUUID().toString().substring(0, 8), 2);
+        kafka.newProducer();
+        kafka.send(input);
+        long start = System.nanoTime();
+        new PlainJdbcLoader(db, kafka.bootstrapServers(), sinkBatchSize())
+                .load(kafka.topic, input.size());
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] window =
+                db.queryDoubles(
+                        "SELECT COUNT(*), (UNIX_TIMESTAMP(MAX(written_at))"
+                                + " - UNIX_TIMESTAMP(MIN(written_at))) FROM "
+                                + TABLE);
+        if (!report) {
+            return null;
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "backlog: %,d rows in %.1f s (%.1f s with consumer start-up)%n",
+                (long) window[0],
+                window[1],
+                wall);
+        Variant v = new Variant("Plain JDBC loader", "java", null, null);
+        return new Result(v, (int) window[0], window[1], wall, Double.NaN, Double.NaN, 0, 0);
+    }
+
+    private int sinkBatchSize() {
+        return Integer.parseInt(
+                args.getOrDefault("sink-batch-size", SINK_BATCH_SIZE.defaultValue().toString()));
+    }
+
+    /** Rulecast's rows/s against the plain loader's, from the same run. */
+    private void printSinkTable(Result plain, List<Result> results) {
+        System.out.printf(
+                Locale.ROOT,
+                "%nSink vs a plain JDBC loader (same rows, same table, batch %d, parallelism %d)%n",
+                sinkBatchSize(),
+                parallelism);
+        System.out.println("| writer | MariaDB rows/s | vs plain loader |");
+        System.out.println("|---|---:|---:|");
+        double base = plain.rows() / plain.windowSeconds();
+        System.out.printf(
+                Locale.ROOT,
+                "| plain JDBC loader (1 consumer, 1 connection) | %,.0f | 1.00× |%n",
+                base);
+        for (Result r : results) {
+            double rate = r.rows() / r.windowSeconds();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| Rulecast, %s | %,.0f | %.2f× |%n",
+                    r.variant().name(),
+                    rate,
+                    rate / base);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -72,7 +73,13 @@ final class WideTableSinkWriter implements AutoCloseable {
                         settings.maxRetries(),
                         settings.retryBackoffMs(),
                         metrics.counter("batches"),
-                        metrics.counter("retries"));
+                        metrics.counter("retries"),
+                        this::columnTypes);
+    }
+
+    private Map<String, String> columnTypes(String table) {
+        TableSchema s = catalog.schema(table);
+        return s == null ? Map.of() : s.columnTypes();
     }
 
     void write(TableWrite w) throws IOException, InterruptedException {
