@@ -9,6 +9,7 @@ import static io.rulecast.job.RulecastOptions.RULES_JDBC_PASSWORD;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_URL;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_USER;
 import static io.rulecast.job.RulecastOptions.SINK_BATCH_SIZE;
+import static io.rulecast.job.RulecastOptions.SINK_CONNECTIONS;
 import static io.rulecast.job.RulecastOptions.SINK_TABLES_ALLOWED;
 import static io.rulecast.job.RulecastOptions.TOPIC_ALERTS;
 import static io.rulecast.job.RulecastOptions.TOPIC_DLQ;
@@ -40,7 +41,7 @@ import org.apache.flink.core.execution.JobClient;
  * <pre>
  * java -cp benchmarks/target/rulecast-benchmarks.jar io.rulecast.bench.EndToEndBenchmark \
  *     [--events 200000] [--updates 20] [--parallelism 1] [--jdbc-url jdbc:mysql://127.0.0.1:3306/]
- *     [--only plain,java,groovy,js] [--sink-batch-size 500]
+ *     [--only plain,java,groovy,js] [--sink-batch-size 500] [--sink-connections 1,2]
  * </pre>
  *
  * <p>Per variant: <b>events/s</b> is the backlog of N events drained end to end, measured from the
@@ -93,7 +94,7 @@ public final class EndToEndBenchmark {
                         "usage: EndToEndBenchmark [--events N] [--updates N] [--parallelism P]"
                                 + " [--latency-rate R] [--latency-seconds S] [--jdbc-url URL]"
                                 + " [--user U] [--password P] [--only plain,java,groovy,js]"
-                                + " [--sink-batch-size N]");
+                                + " [--sink-batch-size N] [--sink-connections 1,2]");
                 System.exit(2);
             }
             args.put(argv[i].substring(2), argv[++i]);
@@ -103,7 +104,22 @@ public final class EndToEndBenchmark {
     }
 
     /** One way to run wrongbook_add. */
-    private record Variant(String name, String language, String script, RuntimeFactory runtimes) {}
+    private record Variant(
+            String name,
+            String language,
+            String script,
+            RuntimeFactory runtimes,
+            int sinkConnections) {
+
+        Variant(String name, String language, String script, RuntimeFactory runtimes) {
+            this(name, language, script, runtimes, 1);
+        }
+
+        Variant withSinkConnections(int n) {
+            return new Variant(
+                    name + ", " + n + " sink connections", language, script, runtimes, n);
+        }
+    }
 
     /** What one variant measured. */
     private record Result(
@@ -154,6 +170,19 @@ public final class EndToEndBenchmark {
                                     "js",
                                     BenchData.resource("wrongbook_add.js"),
                                     RuntimeFactory.DEFAULT));
+            // --sink-connections 1,2: the Java class variant once per value, side by side.
+            List<Variant> expanded = new ArrayList<>();
+            String[] connections = args.getOrDefault("sink-connections", "1").split(",");
+            for (Variant v : variants) {
+                for (String c :
+                        v.name().startsWith("Java class")
+                                ? connections
+                                : new String[] {connections[0]}) {
+                    int n = Integer.parseInt(c.trim());
+                    expanded.add(connections.length > 1 || n != 1 ? v.withSinkConnections(n) : v);
+                }
+            }
+            variants = expanded;
             String only = args.get("only");
             // The first job in a JVM pays for class loading and JIT of Flink, Kafka and JDBC; a
             // short unreported run of the first variant keeps that out of the table.
@@ -233,8 +262,10 @@ public final class EndToEndBenchmark {
             return null;
         }
         long submitted = System.nanoTime();
+        Map<String, String> settings = jobSettings();
+        settings.put(SINK_CONNECTIONS.key(), Integer.toString(v.sinkConnections()));
         JobClient job =
-                RulecastJob.fromConfig(RulecastConfig.of(jobSettings()))
+                RulecastJob.fromConfig(RulecastConfig.of(settings))
                         .withRuntimeFactory(v.runtimes())
                         .executeAsync();
         try {
