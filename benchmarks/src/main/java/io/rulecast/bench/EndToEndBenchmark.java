@@ -41,7 +41,7 @@ import org.apache.flink.core.execution.JobClient;
  * <pre>
  * java -cp benchmarks/target/rulecast-benchmarks.jar io.rulecast.bench.EndToEndBenchmark \
  *     [--events 200000] [--updates 20] [--parallelism 1] [--jdbc-url jdbc:mysql://127.0.0.1:3306/]
- *     [--only plain,java,groovy,js] [--sink-batch-size 500] [--sink-connections 1,2]
+ *     [--only plain,sink,java,groovy,js] [--sink-batch-size 500] [--sink-connections 1,2]
  * </pre>
  *
  * <p>Per variant: <b>events/s</b> is the backlog of N events drained end to end, measured from the
@@ -53,7 +53,8 @@ import org.apache.flink.core.execution.JobClient;
  *
  * <p>{@code plain} is the same backlog written by {@link PlainJdbcLoader} (a Kafka consumer with
  * batched upserts, what a user would write by hand), measured the same way in the same run; a
- * second table gives each variant's sink rows/s against it.
+ * second table gives each variant's sink rows/s against it. {@code sink} is Rulecast's sink alone
+ * ({@link SinkAloneBench}), once per {@code --sink-connections} value.
  */
 public final class EndToEndBenchmark {
     private static final String TABLE = BenchDatabase.TABLE;
@@ -93,7 +94,7 @@ public final class EndToEndBenchmark {
                 System.err.println(
                         "usage: EndToEndBenchmark [--events N] [--updates N] [--parallelism P]"
                                 + " [--latency-rate R] [--latency-seconds S] [--jdbc-url URL]"
-                                + " [--user U] [--password P] [--only plain,java,groovy,js]"
+                                + " [--user U] [--password P] [--only plain,sink,java,groovy,js]"
                                 + " [--sink-batch-size N] [--sink-connections 1,2]");
                 System.exit(2);
             }
@@ -195,6 +196,12 @@ public final class EndToEndBenchmark {
                 measurePlain(backlog.subList(0, warmUp), false);
                 plain = measurePlain(backlog, true);
             }
+            List<Result> sinkAlone = new ArrayList<>();
+            if (only == null || only.contains("sink")) {
+                for (String c : connections) {
+                    sinkAlone.add(measureSinkAlone(Integer.parseInt(c.trim())));
+                }
+            }
             for (Variant v : variants) {
                 if (only == null
                         || only.contains(v.name().split(" ")[0].toLowerCase(Locale.ROOT))) {
@@ -203,7 +210,7 @@ public final class EndToEndBenchmark {
             }
             printTable(results);
             if (plain != null) {
-                printSinkTable(plain, results);
+                printSinkTable(plain, sinkAlone, results);
             }
             if (updates > 0) {
                 new HotUpdateBench(this, db, kafka, updates).run();
@@ -359,13 +366,39 @@ public final class EndToEndBenchmark {
         return new Result(v, (int) window[0], window[1], wall, Double.NaN, Double.NaN, 0, 0);
     }
 
+    /**
+     * Rulecast's sink alone ({@link SinkAloneBench}: rows made in the job, keyBy, sink operator),
+     * as many rows as the backlog, measured like the rest.
+     */
+    private Result measureSinkAlone(int connections) throws Exception {
+        String name = "Rulecast sink alone, " + connections + " connection(s)";
+        System.out.printf(Locale.ROOT, "%n== %s ==%n", name);
+        db.execute(db.dbUrl, "TRUNCATE TABLE " + TABLE);
+        long start = System.nanoTime();
+        SinkAloneBench.run(db, events, sinkBatchSize(), connections);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] window =
+                db.queryDoubles(
+                        "SELECT COUNT(*), (UNIX_TIMESTAMP(MAX(written_at))"
+                                + " - UNIX_TIMESTAMP(MIN(written_at))) FROM "
+                                + TABLE);
+        System.out.printf(
+                Locale.ROOT,
+                "%,d rows in %.1f s (%.1f s with job start-up)%n",
+                (long) window[0],
+                window[1],
+                wall);
+        Variant v = new Variant(name, "java", null, null, connections);
+        return new Result(v, (int) window[0], window[1], wall, Double.NaN, Double.NaN, 0, 0);
+    }
+
     private int sinkBatchSize() {
         return Integer.parseInt(
                 args.getOrDefault("sink-batch-size", SINK_BATCH_SIZE.defaultValue().toString()));
     }
 
     /** Rulecast's rows/s against the plain loader's, from the same run. */
-    private void printSinkTable(Result plain, List<Result> results) {
+    private void printSinkTable(Result plain, List<Result> sinkAlone, List<Result> results) {
         System.out.printf(
                 Locale.ROOT,
                 "%nSink vs a plain JDBC loader (same rows, same table, batch %d, parallelism %d)%n",
@@ -378,11 +411,16 @@ public final class EndToEndBenchmark {
                 Locale.ROOT,
                 "| plain JDBC loader (1 consumer, 1 connection) | %,.0f | 1.00× |%n",
                 base);
+        for (Result r : sinkAlone) {
+            double rate = r.rows() / r.windowSeconds();
+            System.out.printf(
+                    Locale.ROOT, "| %s | %,.0f | %.2f× |%n", r.variant().name(), rate, rate / base);
+        }
         for (Result r : results) {
             double rate = r.rows() / r.windowSeconds();
             System.out.printf(
                     Locale.ROOT,
-                    "| Rulecast, %s | %,.0f | %.2f× |%n",
+                    "| Rulecast job, %s | %,.0f | %.2f× |%n",
                     r.variant().name(),
                     rate,
                     rate / base);
