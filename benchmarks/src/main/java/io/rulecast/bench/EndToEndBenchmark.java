@@ -41,7 +41,7 @@ import org.apache.flink.core.execution.JobClient;
  * <pre>
  * java -cp benchmarks/target/rulecast-benchmarks.jar io.rulecast.bench.EndToEndBenchmark \
  *     [--events 200000] [--updates 20] [--parallelism 1] [--jdbc-url jdbc:mysql://127.0.0.1:3306/]
- *     [--only plain,sink,java,groovy,js] [--sink-batch-size 500] [--sink-connections 1,2]
+ *     [--only plain,sink,java,groovy,js] [--sink-batch-size 500] [--sink-connections 1,2] [--rounds 3]
  * </pre>
  *
  * <p>Per variant: <b>events/s</b> is the backlog of N events drained end to end, measured from the
@@ -65,6 +65,7 @@ public final class EndToEndBenchmark {
     private final int parallelism;
     private final int latencyRate;
     private final int latencySeconds;
+    private final int rounds;
     private final BenchDatabase db;
     private BenchKafka kafka;
     private List<byte[]> backlog;
@@ -76,6 +77,7 @@ public final class EndToEndBenchmark {
         this.parallelism = Integer.parseInt(args.getOrDefault("parallelism", "1"));
         this.latencyRate = Integer.parseInt(args.getOrDefault("latency-rate", "500"));
         this.latencySeconds = Integer.parseInt(args.getOrDefault("latency-seconds", "10"));
+        this.rounds = Integer.parseInt(args.getOrDefault("rounds", "3"));
         this.db =
                 new BenchDatabase(
                         args.getOrDefault("jdbc-url", "jdbc:mysql://127.0.0.1:3306/"),
@@ -95,7 +97,7 @@ public final class EndToEndBenchmark {
                         "usage: EndToEndBenchmark [--events N] [--updates N] [--parallelism P]"
                                 + " [--latency-rate R] [--latency-seconds S] [--jdbc-url URL]"
                                 + " [--user U] [--password P] [--only plain,sink,java,groovy,js]"
-                                + " [--sink-batch-size N] [--sink-connections 1,2]");
+                                + " [--sink-batch-size N] [--sink-connections 1,2] [--rounds 3]");
                 System.exit(2);
             }
             args.put(argv[i].substring(2), argv[++i]);
@@ -191,15 +193,34 @@ public final class EndToEndBenchmark {
             System.out.printf(Locale.ROOT, "%nwarm-up: %,d events, not reported%n", warmUp);
             measure(variants.get(0), backlog.subList(0, warmUp), false);
             List<Result> results = new ArrayList<>();
+            // The plain loader and the sink alone take turns for --rounds rounds; the median
+            // round of each counts (the machine's speed drifts within a run).
             Result plain = null;
-            if (only == null || only.contains("plain")) {
-                measurePlain(backlog.subList(0, warmUp), false);
-                plain = measurePlain(backlog, true);
-            }
             List<Result> sinkAlone = new ArrayList<>();
-            if (only == null || only.contains("sink")) {
-                for (String c : connections) {
-                    sinkAlone.add(measureSinkAlone(Integer.parseInt(c.trim())));
+            boolean withPlain = only == null || only.contains("plain");
+            boolean withSink = only == null || only.contains("sink");
+            if (withPlain) {
+                measurePlain(backlog.subList(0, warmUp), false);
+            }
+            List<Result> plainRounds = new ArrayList<>();
+            List<List<Result>> sinkRounds = new ArrayList<>();
+            for (String c : connections) {
+                sinkRounds.add(new ArrayList<>());
+            }
+            for (int round = 0; round < rounds; round++) {
+                if (withPlain) {
+                    plainRounds.add(measurePlain(backlog, true));
+                }
+                for (int i = 0; withSink && i < connections.length; i++) {
+                    sinkRounds.get(i).add(measureSinkAlone(Integer.parseInt(connections[i].trim())));
+                }
+            }
+            if (withPlain) {
+                plain = median(plainRounds);
+            }
+            for (List<Result> r : sinkRounds) {
+                if (!r.isEmpty()) {
+                    sinkAlone.add(median(r));
                 }
             }
             for (Variant v : variants) {
@@ -392,6 +413,13 @@ public final class EndToEndBenchmark {
         return new Result(v, (int) window[0], window[1], wall, Double.NaN, Double.NaN, 0, 0);
     }
 
+    /** The round of median rows/s. */
+    private static Result median(List<Result> rounds) {
+        List<Result> sorted = new ArrayList<>(rounds);
+        sorted.sort((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond()));
+        return sorted.get(sorted.size() / 2);
+    }
+
     private int sinkBatchSize() {
         return Integer.parseInt(
                 args.getOrDefault("sink-batch-size", SINK_BATCH_SIZE.defaultValue().toString()));
@@ -401,9 +429,11 @@ public final class EndToEndBenchmark {
     private void printSinkTable(Result plain, List<Result> sinkAlone, List<Result> results) {
         System.out.printf(
                 Locale.ROOT,
-                "%nSink vs a plain JDBC loader (same rows, same table, batch %d, parallelism %d)%n",
+                "%nSink vs a plain JDBC loader (same table, batch %d, parallelism %d; loader and sink"
+                        + " alone: median of %d alternating rounds)%n",
                 sinkBatchSize(),
-                parallelism);
+                parallelism,
+                rounds);
         System.out.println("| writer | MariaDB rows/s | vs plain loader |");
         System.out.println("|---|---:|---:|");
         double base = plain.rows() / plain.windowSeconds();
