@@ -212,7 +212,9 @@ public final class EndToEndBenchmark {
                     plainRounds.add(measurePlain(backlog, true));
                 }
                 for (int i = 0; withSink && i < connections.length; i++) {
-                    sinkRounds.get(i).add(measureSinkAlone(Integer.parseInt(connections[i].trim())));
+                    sinkRounds
+                            .get(i)
+                            .add(measureSinkAlone(Integer.parseInt(connections[i].trim())));
                 }
             }
             if (withPlain) {
