@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -123,14 +125,7 @@ final class BenchKafka implements AutoCloseable {
                     .all()
                     .get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (admin
-                    .describeTopics(List.of(name))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .get(name)
-                    .partitions()
-                    .stream()
-                    .anyMatch(p -> p.leader() == null)) {
+            while (!hasLeaders(admin, name)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(name + " has no leader after 60 s");
                 }
@@ -138,6 +133,25 @@ final class BenchKafka implements AutoCloseable {
             }
         }
         return name;
+    }
+
+    /** False while the new topic is unknown or a partition has no leader yet. */
+    private static boolean hasLeaders(Admin admin, String name) throws Exception {
+        try {
+            return admin
+                    .describeTopics(List.of(name))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(name)
+                    .partitions()
+                    .stream()
+                    .noneMatch(p -> p.leader() == null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // the metadata has not reached the broker yet
+            }
+            throw e;
+        }
     }
 
     long deadLetterCount() {

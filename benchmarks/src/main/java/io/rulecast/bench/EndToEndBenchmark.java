@@ -8,6 +8,8 @@ import static io.rulecast.job.RulecastOptions.PARALLELISM;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_PASSWORD;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_URL;
 import static io.rulecast.job.RulecastOptions.RULES_JDBC_USER;
+import static io.rulecast.job.RulecastOptions.SINK_BATCH_SIZE;
+import static io.rulecast.job.RulecastOptions.SINK_CONNECTIONS;
 import static io.rulecast.job.RulecastOptions.SINK_TABLES_ALLOWED;
 import static io.rulecast.job.RulecastOptions.TOPIC_ALERTS;
 import static io.rulecast.job.RulecastOptions.TOPIC_DLQ;
@@ -39,6 +41,7 @@ import org.apache.flink.core.execution.JobClient;
  * <pre>
  * java -cp benchmarks/target/rulecast-benchmarks.jar io.rulecast.bench.EndToEndBenchmark \
  *     [--events 200000] [--updates 20] [--parallelism 1] [--jdbc-url jdbc:mysql://127.0.0.1:3306/]
+ *     [--only plain,sink,java,groovy,js] [--sink-batch-size 500] [--sink-connections 1,2] [--rounds 3]
  * </pre>
  *
  * <p>Per variant: <b>events/s</b> is the backlog of N events drained end to end, measured from the
@@ -47,6 +50,11 @@ import org.apache.flink.core.execution.JobClient;
  * two agree unless rows are lost); <b>latency</b> is event-to-row time of a separate paced stream
  * ({@code --latency-rate} events/s for {@code --latency-seconds}) sent after the backlog, from the
  * event's timestamp (its send time) to its row's {@code written_at}.
+ *
+ * <p>{@code plain} is the same backlog written by {@link PlainJdbcLoader} (a Kafka consumer with
+ * batched upserts, what a user would write by hand), measured the same way in the same run; a
+ * second table gives each variant's sink rows/s against it. {@code sink} is Rulecast's sink alone
+ * ({@link SinkAloneBench}), once per {@code --sink-connections} value.
  */
 public final class EndToEndBenchmark {
     private static final String TABLE = BenchDatabase.TABLE;
@@ -57,6 +65,7 @@ public final class EndToEndBenchmark {
     private final int parallelism;
     private final int latencyRate;
     private final int latencySeconds;
+    private final int rounds;
     private final BenchDatabase db;
     private BenchKafka kafka;
     private List<byte[]> backlog;
@@ -68,6 +77,7 @@ public final class EndToEndBenchmark {
         this.parallelism = Integer.parseInt(args.getOrDefault("parallelism", "1"));
         this.latencyRate = Integer.parseInt(args.getOrDefault("latency-rate", "500"));
         this.latencySeconds = Integer.parseInt(args.getOrDefault("latency-seconds", "10"));
+        this.rounds = Integer.parseInt(args.getOrDefault("rounds", "3"));
         this.db =
                 new BenchDatabase(
                         args.getOrDefault("jdbc-url", "jdbc:mysql://127.0.0.1:3306/"),
@@ -86,7 +96,8 @@ public final class EndToEndBenchmark {
                 System.err.println(
                         "usage: EndToEndBenchmark [--events N] [--updates N] [--parallelism P]"
                                 + " [--latency-rate R] [--latency-seconds S] [--jdbc-url URL]"
-                                + " [--user U] [--password P] [--only java,groovy,js]");
+                                + " [--user U] [--password P] [--only plain,sink,java,groovy,js]"
+                                + " [--sink-batch-size N] [--sink-connections 1,2] [--rounds 3]");
                 System.exit(2);
             }
             args.put(argv[i].substring(2), argv[++i]);
@@ -96,7 +107,22 @@ public final class EndToEndBenchmark {
     }
 
     /** One way to run wrongbook_add. */
-    private record Variant(String name, String language, String script, RuntimeFactory runtimes) {}
+    private record Variant(
+            String name,
+            String language,
+            String script,
+            RuntimeFactory runtimes,
+            int sinkConnections) {
+
+        Variant(String name, String language, String script, RuntimeFactory runtimes) {
+            this(name, language, script, runtimes, 1);
+        }
+
+        Variant withSinkConnections(int n) {
+            return new Variant(
+                    name + ", " + n + " sink connections", language, script, runtimes, n);
+        }
+    }
 
     /** What one variant measured. */
     private record Result(
@@ -147,6 +173,19 @@ public final class EndToEndBenchmark {
                                     "js",
                                     BenchData.resource("wrongbook_add.js"),
                                     RuntimeFactory.DEFAULT));
+            // --sink-connections 1,2: the Java class variant once per value, side by side.
+            List<Variant> expanded = new ArrayList<>();
+            String[] connections = args.getOrDefault("sink-connections", "1").split(",");
+            for (Variant v : variants) {
+                for (String c :
+                        v.name().startsWith("Java class")
+                                ? connections
+                                : new String[] {connections[0]}) {
+                    int n = Integer.parseInt(c.trim());
+                    expanded.add(connections.length > 1 || n != 1 ? v.withSinkConnections(n) : v);
+                }
+            }
+            variants = expanded;
             String only = args.get("only");
             // The first job in a JVM pays for class loading and JIT of Flink, Kafka and JDBC; a
             // short unreported run of the first variant keeps that out of the table.
@@ -154,6 +193,38 @@ public final class EndToEndBenchmark {
             System.out.printf(Locale.ROOT, "%nwarm-up: %,d events, not reported%n", warmUp);
             measure(variants.get(0), backlog.subList(0, warmUp), false);
             List<Result> results = new ArrayList<>();
+            // The plain loader and the sink alone take turns for --rounds rounds; the median
+            // round of each counts (the machine's speed drifts within a run).
+            Result plain = null;
+            List<Result> sinkAlone = new ArrayList<>();
+            boolean withPlain = only == null || only.contains("plain");
+            boolean withSink = only == null || only.contains("sink");
+            if (withPlain) {
+                measurePlain(backlog.subList(0, warmUp), false);
+            }
+            List<Result> plainRounds = new ArrayList<>();
+            List<List<Result>> sinkRounds = new ArrayList<>();
+            for (String c : connections) {
+                sinkRounds.add(new ArrayList<>());
+            }
+            for (int round = 0; round < rounds; round++) {
+                if (withPlain) {
+                    plainRounds.add(measurePlain(backlog, true));
+                }
+                for (int i = 0; withSink && i < connections.length; i++) {
+                    sinkRounds
+                            .get(i)
+                            .add(measureSinkAlone(Integer.parseInt(connections[i].trim())));
+                }
+            }
+            if (withPlain) {
+                plain = median(plainRounds);
+            }
+            for (List<Result> r : sinkRounds) {
+                if (!r.isEmpty()) {
+                    sinkAlone.add(median(r));
+                }
+            }
             for (Variant v : variants) {
                 if (only == null
                         || only.contains(v.name().split(" ")[0].toLowerCase(Locale.ROOT))) {
@@ -161,6 +232,9 @@ public final class EndToEndBenchmark {
                 }
             }
             printTable(results);
+            if (plain != null) {
+                printSinkTable(plain, sinkAlone, results);
+            }
             if (updates > 0) {
                 new HotUpdateBench(this, db, kafka, updates).run();
             }
@@ -184,6 +258,7 @@ public final class EndToEndBenchmark {
         s.put(RULES_JDBC_USER.key(), db.user);
         s.put(RULES_JDBC_PASSWORD.key(), db.password);
         s.put(SINK_TABLES_ALLOWED.key(), TABLE);
+        s.put(SINK_BATCH_SIZE.key(), Integer.toString(sinkBatchSize()));
         s.put("dims.questions.table", "dim_question");
         s.put("dims.questions.key-column", "question_id");
         s.put(PARALLELISM.key(), Integer.toString(parallelism));
@@ -217,8 +292,10 @@ public final class EndToEndBenchmark {
             return null;
         }
         long submitted = System.nanoTime();
+        Map<String, String> settings = jobSettings();
+        settings.put(SINK_CONNECTIONS.key(), Integer.toString(v.sinkConnections()));
         JobClient job =
-                RulecastJob.fromConfig(RulecastConfig.of(jobSettings()))
+                RulecastJob.fromConfig(RulecastConfig.of(settings))
                         .withRuntimeFactory(v.runtimes())
                         .executeAsync();
         try {
@@ -274,6 +351,111 @@ public final class EndToEndBenchmark {
                     dead.values().stream().mapToInt(Integer::intValue).sum());
         } finally {
             cancel(job);
+        }
+    }
+
+    /**
+     * The same backlog written by {@link PlainJdbcLoader}, the hand-written Kafka-to-JDBC loader,
+     * measured like a variant: from the first to the last row's {@code written_at}.
+     */
+    private Result measurePlain(List<byte[]> input, boolean report) throws Exception {
+        if (report) {
+            System.out.printf(Locale.ROOT, "%n== plain JDBC loader ==%n");
+        }
+        db.execute(db.dbUrl, "TRUNCATE TABLE " + TABLE);
+        kafka.topic =
+                kafka.createTopic("bench-plain-" + UUID.randomUUID().toString().substring(0, 8), 2);
+        kafka.newProducer();
+        kafka.send(input);
+        long start = System.nanoTime();
+        new PlainJdbcLoader(db, kafka.bootstrapServers(), sinkBatchSize())
+                .load(kafka.topic, input.size());
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] window =
+                db.queryDoubles(
+                        "SELECT COUNT(*), (UNIX_TIMESTAMP(MAX(written_at))"
+                                + " - UNIX_TIMESTAMP(MIN(written_at))) FROM "
+                                + TABLE);
+        if (!report) {
+            return null;
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "backlog: %,d rows in %.1f s (%.1f s with consumer start-up)%n",
+                (long) window[0],
+                window[1],
+                wall);
+        Variant v = new Variant("Plain JDBC loader", "java", null, null);
+        return new Result(v, (int) window[0], window[1], wall, Double.NaN, Double.NaN, 0, 0);
+    }
+
+    /**
+     * Rulecast's sink alone ({@link SinkAloneBench}: rows made in the job, keyBy, sink operator),
+     * as many rows as the backlog, measured like the rest.
+     */
+    private Result measureSinkAlone(int connections) throws Exception {
+        String name = "Rulecast sink alone, " + connections + " connection(s)";
+        System.out.printf(Locale.ROOT, "%n== %s ==%n", name);
+        db.execute(db.dbUrl, "TRUNCATE TABLE " + TABLE);
+        long start = System.nanoTime();
+        SinkAloneBench.run(db, events, sinkBatchSize(), connections);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] window =
+                db.queryDoubles(
+                        "SELECT COUNT(*), (UNIX_TIMESTAMP(MAX(written_at))"
+                                + " - UNIX_TIMESTAMP(MIN(written_at))) FROM "
+                                + TABLE);
+        System.out.printf(
+                Locale.ROOT,
+                "%,d rows in %.1f s (%.1f s with job start-up)%n",
+                (long) window[0],
+                window[1],
+                wall);
+        Variant v = new Variant(name, "java", null, null, connections);
+        return new Result(v, (int) window[0], window[1], wall, Double.NaN, Double.NaN, 0, 0);
+    }
+
+    /** The round of median rows/s. */
+    private static Result median(List<Result> rounds) {
+        List<Result> sorted = new ArrayList<>(rounds);
+        sorted.sort((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond()));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private int sinkBatchSize() {
+        return Integer.parseInt(
+                args.getOrDefault("sink-batch-size", SINK_BATCH_SIZE.defaultValue().toString()));
+    }
+
+    /** Rulecast's rows/s against the plain loader's, from the same run. */
+    private void printSinkTable(Result plain, List<Result> sinkAlone, List<Result> results) {
+        System.out.printf(
+                Locale.ROOT,
+                "%nSink vs a plain JDBC loader (same table, batch %d, parallelism %d; loader and sink"
+                        + " alone: median of %d alternating rounds)%n",
+                sinkBatchSize(),
+                parallelism,
+                rounds);
+        System.out.println("| writer | MariaDB rows/s | vs plain loader |");
+        System.out.println("|---|---:|---:|");
+        double base = plain.rows() / plain.windowSeconds();
+        System.out.printf(
+                Locale.ROOT,
+                "| plain JDBC loader (1 consumer, 1 connection) | %,.0f | 1.00× |%n",
+                base);
+        for (Result r : sinkAlone) {
+            double rate = r.rows() / r.windowSeconds();
+            System.out.printf(
+                    Locale.ROOT, "| %s | %,.0f | %.2f× |%n", r.variant().name(), rate, rate / base);
+        }
+        for (Result r : results) {
+            double rate = r.rows() / r.windowSeconds();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| Rulecast job, %s | %,.0f | %.2f× |%n",
+                    r.variant().name(),
+                    rate,
+                    rate / base);
         }
     }
 

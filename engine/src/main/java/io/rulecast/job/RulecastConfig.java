@@ -191,6 +191,7 @@ public final class RulecastConfig implements Serializable {
         requirePositive(CHECKPOINT_INTERVAL);
         requireAtLeast(PARALLELISM, 1);
         requireAtLeast(SINK_BATCH_SIZE, 1);
+        requireAtLeast(SINK_CONNECTIONS, 1);
         requireAtLeast(SINK_MAX_RETRIES, 0);
         requireAtLeast(SCRIPT_OUTPUT_LIMIT, 1);
         requireAtLeast(BREAKER_FAILURE_THRESHOLD, 1);

@@ -172,6 +172,7 @@ public final class RulecastJob {
                         .connection(sinkDb)
                         .allowedTables(new LinkedHashSet<>(config.allowedTables()))
                         .batchSize(config.get(SINK_BATCH_SIZE))
+                        .connections(config.get(SINK_CONNECTIONS))
                         .flushInterval(config.get(SINK_FLUSH_INTERVAL))
                         .maxRetries(config.get(SINK_MAX_RETRIES))
                         .deadLetterTopic(config.get(TOPIC_DLQ))

@@ -173,6 +173,15 @@ public final class RulecastOptions {
                     .defaultValue(500)
                     .withDescription("Rows buffered per sink subtask before a batch is written.");
 
+    public static final ConfigOption<Integer> SINK_CONNECTIONS =
+            ConfigOptions.key("sink.connections")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Database connections per sink subtask: a flush spreads its rows over"
+                                    + " them by primary key (the writes of one row stay on one"
+                                    + " connection, in order) and writes them in parallel.");
+
     public static final ConfigOption<Duration> SINK_FLUSH_INTERVAL =
             ConfigOptions.key("sink.flush.interval")
                     .durationType()
@@ -380,6 +389,7 @@ public final class RulecastOptions {
                     SINK_JDBC_PASSWORD,
                     SINK_TABLES_ALLOWED,
                     SINK_BATCH_SIZE,
+                    SINK_CONNECTIONS,
                     SINK_FLUSH_INTERVAL,
                     SINK_MAX_RETRIES,
                     EVENTS_KEY_PATH,

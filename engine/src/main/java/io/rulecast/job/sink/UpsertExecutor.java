@@ -8,11 +8,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an {@link UpsertPlan} on one connection, in one transaction per flush, retrying with
  * exponential backoff and reconnecting when the connection broke.
+ *
+ * <p>Statements are prepared once per connection and column set and reused across flushes, and each
+ * value is bound by its column's type ({@link ColumnBinder}) rather than through {@code setObject};
+ * the connection batches with {@code rewriteBatchedStatements}, so one batch of an upsert shape
+ * goes to the server as multi-row {@code INSERT ... VALUES (...),(...)} statements.
  *
  * <p>Re-running a whole plan after a partial failure is safe: each row ends as the effect of the
  * writes after its last delete, whatever it was before, so the sink is idempotent (at-least-once
@@ -57,7 +66,19 @@ final class UpsertExecutor implements AutoCloseable {
     private final long backoffMs;
     private final Counter batches;
     private final Counter retries;
+    private final Function<String, Map<String, String>> columnTypes;
     private Connection connection;
+
+    /**
+     * Prepared statements of the open connection by SQL, reused across flushes (least recently used
+     * closed beyond {@link #MAX_STATEMENTS}); closed with the connection.
+     */
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** Binders by table and column set: how each column's value is bound. */
+    private final Map<List<String>, ColumnBinder[]> binders = new HashMap<>();
+
+    static final int MAX_STATEMENTS = 64;
 
     /** A write the database refused, and its error. */
     record Refused(TableWrite write, SQLException error) {
@@ -85,6 +106,21 @@ final class UpsertExecutor implements AutoCloseable {
             long backoffMs,
             Counter batches,
             Counter retries) {
+        this(spec, maxRetries, backoffMs, batches, retries, table -> Map.of());
+    }
+
+    /**
+     * @param columnTypes table → column → {@code information_schema} data type (see {@link
+     *     TableSchema#columnTypes}), to bind each value by its column's type
+     */
+    UpsertExecutor(
+            JdbcConnectionSpec spec,
+            int maxRetries,
+            long backoffMs,
+            Counter batches,
+            Counter retries,
+            Function<String, Map<String, String>> columnTypes) {
+        this.columnTypes = columnTypes;
         this.spec = spec;
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
@@ -153,10 +189,12 @@ final class UpsertExecutor implements AutoCloseable {
         int applied = 0;
         List<Refused> refused = new ArrayList<>();
         for (UpsertPlan.Batch batch : plan) {
-            try (PreparedStatement st = c.prepareStatement(batch.sql())) {
+            PreparedStatement st = statement(c, batch.sql());
+            ColumnBinder[] binder = binder(batch);
+            try {
                 if (!rowByRow) {
                     for (TableWrite w : batch.writes()) {
-                        bind(st, batch.parameters(w));
+                        bind(st, binder, batch.parameters(w));
                         st.addBatch();
                     }
                     st.executeBatch();
@@ -165,7 +203,7 @@ final class UpsertExecutor implements AutoCloseable {
                     continue;
                 }
                 for (TableWrite w : batch.writes()) {
-                    bind(st, batch.parameters(w));
+                    bind(st, binder, batch.parameters(w));
                     try {
                         st.executeUpdate();
                         applied++;
@@ -177,20 +215,50 @@ final class UpsertExecutor implements AutoCloseable {
                         refused.add(new Refused(w, e));
                     }
                 }
+            } finally {
+                st.clearBatch();
             }
         }
         c.commit();
         return new Result(applied, refused);
     }
 
-    private static void bind(PreparedStatement st, Object[] values) throws SQLException {
+    private static void bind(PreparedStatement st, ColumnBinder[] binder, Object[] values)
+            throws SQLException {
         for (int i = 0; i < values.length; i++) {
-            if (values[i] == null) {
-                st.setNull(i + 1, Types.NULL);
-            } else {
-                st.setObject(i + 1, values[i]);
+            binder[i].bind(st, i + 1, values[i]);
+        }
+    }
+
+    /** The statement for {@code sql} on {@code c}, prepared once per connection. */
+    private PreparedStatement statement(Connection c, String sql) throws SQLException {
+        PreparedStatement st = statements.get(sql);
+        if (st == null) {
+            st = c.prepareStatement(sql);
+            statements.put(sql, st);
+            if (statements.size() > MAX_STATEMENTS) {
+                Iterator<PreparedStatement> eldest = statements.values().iterator();
+                closeQuietly(eldest.next());
+                eldest.remove();
             }
         }
+        return st;
+    }
+
+    private ColumnBinder[] binder(UpsertPlan.Batch batch) {
+        List<String> key = new ArrayList<>(batch.columns().size() + 1);
+        key.add(batch.table());
+        key.addAll(batch.columns());
+        ColumnBinder[] b = binders.get(key);
+        if (b == null) {
+            Map<String, String> types = columnTypes.apply(batch.table());
+            b = new ColumnBinder[batch.columns().size()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = ColumnBinder.of(types == null ? null : types.get(batch.columns().get(i)));
+            }
+            binders.put(key, b);
+        }
+        return b;
     }
 
     static boolean isRowError(SQLException e) {
@@ -246,6 +314,9 @@ final class UpsertExecutor implements AutoCloseable {
     }
 
     private void closeConnection() {
+        statements.values().forEach(UpsertExecutor::closeQuietly);
+        statements.clear();
+        binders.clear(); // the next connection may see a changed table
         if (connection != null) {
             try {
                 connection.close();
@@ -253,6 +324,14 @@ final class UpsertExecutor implements AutoCloseable {
                 LOG.debug("closing a broken connection failed", e);
             }
             connection = null;
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement st) {
+        try {
+            st.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a statement failed", e);
         }
     }
 

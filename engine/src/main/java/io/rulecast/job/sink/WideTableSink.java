@@ -65,6 +65,7 @@ public final class WideTableSink implements Serializable {
             JdbcConnectionSpec connection,
             Set<String> allowedTables,
             int batchSize,
+            int connections,
             long flushIntervalMs,
             int maxRetries,
             long retryBackoffMs,
@@ -108,6 +109,7 @@ public final class WideTableSink implements Serializable {
         private JdbcConnectionSpec connection;
         private Set<String> allowedTables;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private int connections = 1;
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -143,6 +145,15 @@ public final class WideTableSink implements Serializable {
         }
 
         /**
+         * {@code sink.connections}: connections per subtask; a flush spreads its rows over them by
+         * primary key and writes them in parallel.
+         */
+        public Builder connections(int connections) {
+            this.connections = connections;
+            return this;
+        }
+
+        /**
          * {@code sink.flush.interval}: flush writes that waited this long; zero = only on
          * size/checkpoint.
          */
@@ -170,6 +181,10 @@ public final class WideTableSink implements Serializable {
                 throw new IllegalArgumentException(
                         "sink.batch.size must be at least 1, got " + batchSize);
             }
+            if (connections < 1) {
+                throw new IllegalArgumentException(
+                        "sink.connections must be at least 1, got " + connections);
+            }
             if (flushInterval.isNegative()) {
                 throw new IllegalArgumentException(
                         "sink.flush.interval must not be negative, got " + flushInterval);
@@ -183,6 +198,7 @@ public final class WideTableSink implements Serializable {
                             connection,
                             Collections.unmodifiableSet(new TreeSet<>(allowedTables)),
                             batchSize,
+                            connections,
                             flushInterval.toMillis(),
                             maxRetries,
                             Math.max(1, retryBackoff.toMillis()),

@@ -69,6 +69,12 @@ class WideTableSinkITCase {
 
     /** Runs the writes through the sink; returns the dead letters of those it refused. */
     private static List<OutputMessage> run(List<TableWrite> writes) throws Exception {
+        return run(writes, 1);
+    }
+
+    /** As {@link #run(List)}, each sink subtask writing over {@code connections} connections. */
+    private static List<OutputMessage> run(List<TableWrite> writes, int connections)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(100);
@@ -78,6 +84,7 @@ class WideTableSinkITCase {
                         .connection(spec())
                         .allowedTables(ALLOWED)
                         .batchSize(37)
+                        .connections(connections)
                         .flushInterval(Duration.ofMillis(50))
                         .deadLetterTopic("dlq")
                         .build();
@@ -301,6 +308,16 @@ class WideTableSinkITCase {
             actualN.put(r.get("user_id") + "/" + r.get("day"), r.get("n"));
         }
         assertEquals(lastN, actualN);
+        assertEquals(List.of(), DB.query("SELECT * FROM secret"));
+    }
+
+    @Test
+    void rowsSpreadOverThreeConnectionsKeepTheOrderOfEachRow() throws Exception {
+        DB.execute("DELETE FROM dwd_wide", "DELETE FROM daily");
+        List<TableWrite> writes = workload();
+        assertEquals(REFUSED, reasons(run(writes, 3)), "each refused write is dead-lettered once");
+        // Upserts, deletes and re-upserts of one row land on one connection, in order.
+        assertEquals(expectedWide(writes), actualWide());
         assertEquals(List.of(), DB.query("SELECT * FROM secret"));
     }
 
