@@ -90,8 +90,14 @@ public final class CompiledRule {
         boolean cold = runs.get() < COLD_RUNS && runs.getAndIncrement() < COLD_RUNS;
         Guard guard =
                 cold
-                        ? Guard.arm(options.coldStartTimeout(), options.memoryLimitBytes() * 4)
-                        : Guard.arm(options.timeout(), options.memoryLimitBytes());
+                        ? Guard.arm(
+                                options.coldStartTimeout(),
+                                options.memoryLimitBytes() * 4,
+                                definition.id().toString())
+                        : Guard.arm(
+                                options.timeout(),
+                                options.memoryLimitBytes(),
+                                definition.id().toString());
         Failure failure = null;
         boolean ran = false;
         try {
@@ -120,7 +126,8 @@ public final class CompiledRule {
         }
         long nanos = guard.elapsedNanos();
         if (failure != null) {
-            return Outcome.failed(failure, ctx.logs(), nanos);
+            Outcome o = Outcome.failed(failure, ctx.logs(), nanos);
+            return guard.stuck() ? o.asStuck() : o;
         }
         ctx.getState().commit();
         return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
