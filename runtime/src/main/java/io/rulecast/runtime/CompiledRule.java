@@ -68,18 +68,44 @@ public final class CompiledRule {
      * event.
      */
     public Outcome invoke(Map<String, Object> eventView, StateStore state, DimensionLookup dims) {
+        try {
+            return guarded(eventView, state, dims);
+        } catch (Throwable t) {
+            // Nothing a rule does may fail the task: whatever got past the invocation's own
+            // handling (a state store that refused a write, an error while disarming) is this
+            // event's failure.
+            return Outcome.failed(
+                    new Failure(
+                            FailureReason.SCRIPT_ERROR,
+                            "invocation failed: " + t.getClass().getName()),
+                    List.of(),
+                    0L);
+        }
+    }
+
+    private Outcome guarded(Map<String, Object> eventView, StateStore state, DimensionLookup dims) {
         RuleContext ctx = new RuleContext(this, state, dims, options.outputLimit());
         // The first runs of a version link call sites and initialize classes; that one-off cost
         // must not count against the script, or every new version would fail its first event.
         boolean cold = runs.get() < COLD_RUNS && runs.getAndIncrement() < COLD_RUNS;
         Guard guard =
                 cold
-                        ? Guard.arm(options.coldStartTimeout(), options.memoryLimitBytes() * 4)
-                        : Guard.arm(options.timeout(), options.memoryLimitBytes());
+                        ? Guard.arm(
+                                options.coldStartTimeout(),
+                                options.memoryLimitBytes() * 4,
+                                definition.id().toString())
+                        : Guard.arm(
+                                options.timeout(),
+                                options.memoryLimitBytes(),
+                                definition.id().toString());
         Failure failure = null;
-        Object returned = null;
+        boolean ran = false;
         try {
-            returned = script.run(eventView, ctx);
+            Object returned = script.run(eventView, ctx);
+            ran = true;
+            // Converting the returned value is part of the invocation: it may be large, and a
+            // value that is not plain data is refused by its class before any of its code runs.
+            addReturned(returned, ctx);
         } catch (ScriptFailure f) {
             failure = f.toFailure();
         } catch (StackOverflowError e) {
@@ -87,7 +113,10 @@ public final class CompiledRule {
         } catch (OutOfMemoryError e) {
             failure = new Failure(FailureReason.MEMORY_LIMIT, "out of memory: " + e.getMessage());
         } catch (Throwable t) {
-            failure = new Failure(FailureReason.SCRIPT_ERROR, describe(t));
+            failure =
+                    new Failure(
+                            ran ? FailureReason.BAD_RETURN : FailureReason.SCRIPT_ERROR,
+                            ran ? "converting the returned value: " + describe(t) : describe(t));
         } finally {
             Failure bound = guard.disarm();
             // A broken bound explains whatever the script threw when it was stopped.
@@ -96,15 +125,9 @@ public final class CompiledRule {
             }
         }
         long nanos = guard.elapsedNanos();
-        if (failure == null) {
-            try {
-                addReturned(returned, ctx);
-            } catch (ScriptFailure f) {
-                failure = f.toFailure();
-            }
-        }
         if (failure != null) {
-            return Outcome.failed(failure, ctx.logs(), nanos);
+            Outcome o = Outcome.failed(failure, ctx.logs(), nanos);
+            return guard.stuck() ? o.asStuck() : o;
         }
         ctx.getState().commit();
         return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
@@ -148,9 +171,18 @@ public final class CompiledRule {
         return outputTable;
     }
 
+    /**
+     * Called while the guard is armed: a message may be built from the script's objects (Groovy's
+     * MissingMethodException prints the arguments), and building it may fail or be cancelled.
+     */
     private static String describe(Throwable t) {
-        String m = t.getMessage();
         String name = t.getClass().getSimpleName();
+        String m;
+        try {
+            m = t.getMessage();
+        } catch (Throwable e) {
+            return name;
+        }
         return m == null || m.isBlank() ? name : name + ": " + m;
     }
 

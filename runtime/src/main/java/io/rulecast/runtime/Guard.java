@@ -4,7 +4,11 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bounds of the invocation running on this thread: a deadline, an allocation budget and a
@@ -15,8 +19,22 @@ import java.util.concurrent.locks.LockSupport;
  * Cancelling sets a flag that sandboxed Groovy checks at every loop iteration, closure and method
  * entry ({@link #tick()}), and runs the engine's cancel hook (GraalJS is interrupted from outside,
  * since a single builtin such as a regex can run for a long time).
+ *
+ * <p>A thread can stay in an invocation after it was cancelled, when it is inside code that looks
+ * at neither the flag nor interrupts (an uninterruptible JDK call). Once it has been there for
+ * {@value #STUCK_FACTOR} × its timeout, the watchdog counts it as <em>stuck</em>: it logs a warning
+ * with the rule and the thread's stack (once per invocation), {@link #stuckNow()} counts it until
+ * the invocation ends, and the invocation's {@link Outcome#stuck()} is set.
  */
 public final class Guard {
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+    /** A thread still in an invocation after this many times its timeout is stuck. */
+    public static final int STUCK_FACTOR = 10;
+
+    private static final AtomicInteger STUCK_NOW = new AtomicInteger();
+    private static final AtomicLong STUCK_TOTAL = new AtomicLong();
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final CopyOnWriteArrayList<Guard> ALL = new CopyOnWriteArrayList<>();
@@ -35,7 +53,10 @@ public final class Guard {
     private volatile FailureReason cancelReason;
     private volatile String cancelMessage;
     private volatile Runnable cancelHook;
-    private long startNanos;
+    private volatile long startNanos;
+    private volatile long stuckAfterNanos;
+    private volatile String label;
+    private volatile boolean stuck;
     private long allocationStart;
     private long memoryLimit;
     private long timeoutMillis;
@@ -51,7 +72,18 @@ public final class Guard {
 
     /** Arms the calling thread's guard for one invocation. */
     static Guard arm(Duration timeout, long memoryLimitBytes) {
+        return arm(timeout, memoryLimitBytes, "a rule");
+    }
+
+    /**
+     * Arms the calling thread's guard for one invocation of the rule named {@code label} (named in
+     * the warning if the thread gets stuck).
+     */
+    static Guard arm(Duration timeout, long memoryLimitBytes, String label) {
         Guard g = CURRENT.get();
+        g.label = label;
+        g.stuck = false;
+        g.stuckAfterNanos = STUCK_FACTOR * timeout.toNanos();
         g.cancelReason = null;
         g.cancelMessage = null;
         g.cancelHook = null;
@@ -71,6 +103,15 @@ public final class Guard {
     Failure disarm() {
         armed = false;
         cancelHook = null;
+        synchronized (this) {
+            if (stuck) {
+                STUCK_NOW.decrementAndGet();
+                LOG.warn(
+                        "{} is no longer stuck: the invocation ended after {} ms",
+                        label,
+                        elapsedNanos() / 1_000_000);
+            }
+        }
         if (cancelReason == null) {
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocationStart;
             if (allocated > memoryLimit) {
@@ -85,6 +126,56 @@ public final class Guard {
 
     long elapsedNanos() {
         return System.nanoTime() - startNanos;
+    }
+
+    /**
+     * Whether the last (or running) invocation on this guard's thread has been counted as stuck: it
+     * stayed {@value #STUCK_FACTOR} × its timeout or longer.
+     */
+    public boolean stuck() {
+        return stuck;
+    }
+
+    /** Whether this guard's thread is in an invocation now and stuck in it. */
+    public boolean stuckNowHere() {
+        return armed && stuck;
+    }
+
+    /** Threads of this JVM stuck in an invocation now. */
+    public static int stuckNow() {
+        return STUCK_NOW.get();
+    }
+
+    /** Invocations counted as stuck since this JVM started. */
+    public static long stuckTotal() {
+        return STUCK_TOTAL.get();
+    }
+
+    /** Marks the running invocation stuck, once; on the watchdog thread. */
+    private void markStuck(long now) {
+        synchronized (this) {
+            if (!armed || stuck) {
+                return;
+            }
+            stuck = true;
+            STUCK_NOW.incrementAndGet();
+            STUCK_TOTAL.incrementAndGet();
+        }
+        StringBuilder trace = new StringBuilder();
+        for (StackTraceElement e : thread.getStackTrace()) {
+            trace.append("\n\tat ").append(e);
+        }
+        LOG.warn(
+                "{} is stuck: thread {} has been in it for {} ms, more than {} x its timeout of {}"
+                        + " ms, inside code that ignores cancellation; the task cannot process"
+                        + " other events until the call ends (see docs/operations.md, A stuck"
+                        + " rule). Its stack:{}",
+                label,
+                thread.getName(),
+                (now - startNanos) / 1_000_000,
+                STUCK_FACTOR,
+                timeoutMillis,
+                trace);
     }
 
     /** True once the running invocation has been cancelled. */
@@ -167,6 +258,9 @@ public final class Guard {
                 continue;
             }
             any = true;
+            if (!g.stuck && now - g.startNanos - g.stuckAfterNanos > 0) {
+                g.markStuck(now);
+            }
             if (g.cancelReason != null) {
                 continue;
             }

@@ -1,16 +1,28 @@
 package io.rulecast.runtime;
 
+import groovy.lang.Closure;
+import groovy.lang.GString;
 import java.lang.reflect.Array;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Converts values that leave a script into plain data — null, String, Boolean, Integer, Long,
@@ -59,72 +71,126 @@ public final class PlainData {
 
     private static boolean flatPlain(Map<?, ?> m) {
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!(e.getKey() instanceof String)) {
+            if (e.getKey() == null || e.getKey().getClass() != String.class) {
                 return false;
             }
             Object v = e.getValue();
-            if (!(v == null
-                    || v instanceof String
-                    || v instanceof Integer
-                    || v instanceof Long
-                    || v instanceof Double
-                    || v instanceof Boolean
-                    || v instanceof BigDecimal
-                    || v instanceof BigInteger)) {
+            if (!(v == null || SCALARS.contains(v.getClass()))) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * Scalars taken as they are. Checked by exact class, never with {@code instanceof}: a subclass
+     * (of {@code BigInteger}, say) could be a class a script defined, with methods of its own.
+     */
+    private static final Set<Class<?>> SCALARS =
+            Set.of(
+                    String.class,
+                    Boolean.class,
+                    Integer.class,
+                    Long.class,
+                    Double.class,
+                    BigDecimal.class,
+                    BigInteger.class);
+
+    /**
+     * Maps and lists whose methods are the JDK's own, so reading them runs no script code. The
+     * read-only views ({@code Collections.unmodifiable*}) are what the runtime hands out (event,
+     * config, dimension rows); they pass the calls on to the collection they wrap, which for the
+     * runtime's views is one of these too. A view a script made around something else would run
+     * that something's methods — which is why conversion happens while the guard is armed.
+     */
+    private static final Set<Class<?>> MAPS =
+            classes(
+                    LinkedHashMap.class,
+                    HashMap.class,
+                    TreeMap.class,
+                    Collections.unmodifiableMap(new HashMap<>()).getClass(),
+                    Collections.emptyMap().getClass(),
+                    Collections.singletonMap("k", "v").getClass(),
+                    Map.of().getClass(),
+                    Map.of("k", "v").getClass(),
+                    Map.of("k", "v", "l", "w").getClass());
+
+    private static final Set<Class<?>> COLLECTIONS =
+            classes(
+                    ArrayList.class,
+                    LinkedList.class,
+                    ArrayDeque.class,
+                    HashSet.class,
+                    LinkedHashSet.class,
+                    TreeSet.class,
+                    Arrays.asList().getClass(),
+                    Collections.unmodifiableList(new ArrayList<>()).getClass(),
+                    Collections.unmodifiableList(new LinkedList<>()).getClass(),
+                    Collections.unmodifiableCollection(new ArrayList<>()).getClass(),
+                    Collections.unmodifiableSet(new HashSet<>()).getClass(),
+                    Collections.emptyList().getClass(),
+                    Collections.emptySet().getClass(),
+                    Collections.singletonList("x").getClass(),
+                    Collections.singleton("x").getClass(),
+                    List.of().getClass(),
+                    List.of("x").getClass(),
+                    List.of("x", "y", "z").getClass(),
+                    Set.of().getClass(),
+                    Set.of("x").getClass(),
+                    Set.of("x", "y", "z").getClass());
+
+    /** A set of classes, some of which may be the same (the JDK shares its small collections). */
+    private static Set<Class<?>> classes(Class<?>... cs) {
+        return Set.copyOf(new HashSet<>(Arrays.asList(cs)));
+    }
+
+    private static final String GSTRING_IMPL = "org.codehaus.groovy.runtime.GStringImpl";
+
     private static Object copy(Object v, FailureReason reason, int depth) {
-        if (v == null || v instanceof String || v instanceof Boolean) {
+        if (v == null) {
+            return null;
+        }
+        // Every test below is on the exact class: no method of v runs until v is known to be one
+        // of the JDK's (or Groovy's own GString, whose values are checked first).
+        Class<?> c = v.getClass();
+        if (SCALARS.contains(c)) {
             return v;
         }
-        if (v instanceof Integer
-                || v instanceof Long
-                || v instanceof Double
-                || v instanceof BigDecimal
-                || v instanceof BigInteger) {
-            return v;
-        }
-        if (v instanceof Short || v instanceof Byte) {
+        if (c == Short.class || c == Byte.class) {
             return ((Number) v).intValue();
         }
-        if (v instanceof Float) {
+        if (c == Float.class) {
             return ((Float) v).doubleValue();
         }
-        if (v instanceof CharSequence || v instanceof Character) {
+        if (c == Character.class || c == StringBuilder.class || c == StringBuffer.class) {
             return v.toString();
+        }
+        if (c.getName().equals(GSTRING_IMPL) && v instanceof GString g) {
+            return gstring(g, reason);
         }
         if (depth >= MAX_DEPTH) {
             throw new ScriptFailure(reason, "value nests deeper than " + MAX_DEPTH + " levels");
         }
-        if (v instanceof Map<?, ?> m) {
+        if (MAPS.contains(c) && !(v instanceof TreeMap<?, ?> t && t.comparator() != null)) {
+            Map<?, ?> m = (Map<?, ?>) v;
             Map<String, Object> out = new LinkedHashMap<>(Math.max(4, m.size() * 4 / 3 + 1));
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                Object k = e.getKey();
-                if (!(k instanceof CharSequence
-                        || k instanceof Number
-                        || k instanceof Boolean
-                        || k instanceof Character)) {
-                    throw new ScriptFailure(reason, "map key must be a string, got " + describe(k));
-                }
-                out.put(k.toString(), copy(e.getValue(), reason, depth + 1));
+                out.put(key(e.getKey(), reason), copy(e.getValue(), reason, depth + 1));
             }
             return out;
         }
-        if (v instanceof Collection<?> c) {
-            List<Object> out = new ArrayList<>(c.size());
-            for (Object o : c) {
+        if (COLLECTIONS.contains(c) && !(v instanceof TreeSet<?> t && t.comparator() != null)) {
+            Collection<?> col = (Collection<?>) v;
+            List<Object> out = new ArrayList<>(col.size());
+            for (Object o : col) {
                 out.add(copy(o, reason, depth + 1));
             }
             return out;
         }
-        if (v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()
-                || v instanceof int[]
-                || v instanceof long[]
-                || v instanceof double[]) {
+        if (c.isArray() && !c.getComponentType().isPrimitive()
+                || c == int[].class
+                || c == long[].class
+                || c == double[].class) {
             int n = Array.getLength(v);
             List<Object> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -132,17 +198,61 @@ public final class PlainData {
             }
             return out;
         }
-        if (v instanceof Date d) {
-            return d.getTime();
+        if (c == Date.class) {
+            return ((Date) v).getTime();
         }
-        if (v instanceof TemporalAccessor t) {
-            return t.toString();
+        if (c.getClassLoader() == null
+                && c.getPackageName().equals("java.time")
+                && v instanceof TemporalAccessor) {
+            return v.toString();
         }
         throw new ScriptFailure(
                 reason,
                 "cannot hand "
                         + describe(v)
                         + " out of a script: use strings, numbers, booleans, lists and maps");
+    }
+
+    private static String key(Object k, FailureReason reason) {
+        Class<?> c = k == null ? null : k.getClass();
+        if (c == String.class) {
+            return (String) k;
+        }
+        if (c != null
+                && (SCALARS.contains(c)
+                        || c == Character.class
+                        || c == Short.class
+                        || c == Byte.class
+                        || c == Float.class)) {
+            return k.toString();
+        }
+        if (c != null && c.getName().equals(GSTRING_IMPL) && k instanceof GString g) {
+            return gstring(g, reason);
+        }
+        throw new ScriptFailure(reason, "map key must be a string, got " + describe(k));
+    }
+
+    /**
+     * A GString's text, if every value in it is a scalar: a closure in it (a lazy {@code "${->
+     * ...}"}) or any other object would run its code when the text is made.
+     */
+    private static String gstring(GString g, FailureReason reason) {
+        for (Object o : g.getValues()) {
+            Class<?> c = o == null ? null : o.getClass();
+            if (!(c == null
+                    || SCALARS.contains(c)
+                    || c == Character.class
+                    || c == Short.class
+                    || c == Byte.class
+                    || c == Float.class)) {
+                throw new ScriptFailure(
+                        reason,
+                        "cannot hand out a string that embeds "
+                                + describe(o)
+                                + ": only strings, numbers and booleans may be interpolated");
+            }
+        }
+        return g.toString();
     }
 
     /** A deep read-only view of parsed JSON (maps and lists wrapped as unmodifiable). */
@@ -168,6 +278,19 @@ public final class PlainData {
     static String describe(Object v) {
         if (v == null) {
             return "null";
+        }
+        if (Proxy.isProxyClass(v.getClass())) {
+            return "a proxy (a closure coerced with 'as'?)";
+        }
+        if (v instanceof Closure) {
+            return "a closure";
+        }
+        if (v instanceof GString) {
+            return "a GString";
+        }
+        if (v instanceof Map && !MAPS.contains(v.getClass())
+                || v instanceof Collection && !COLLECTIONS.contains(v.getClass())) {
+            return "a " + v.getClass().getSimpleName();
         }
         if (v instanceof Map) {
             return "a map";

@@ -80,7 +80,8 @@ public final class RuleContext {
     /** A row of dimension {@code dimName} by key, or null. The row is read-only. */
     public Map<String, Object> dim(String dimName, Object key) {
         try {
-            return dims.lookup(dimName, key);
+            // The key reaches the lookup's cache (hashCode, equals): plain data only.
+            return dims.lookup(dimName, PlainData.copy(key, FailureReason.SCRIPT_ERROR));
         } catch (IllegalArgumentException e) {
             throw new ScriptFailure(FailureReason.SCRIPT_ERROR, "ctx.dim: " + e.getMessage());
         }
@@ -175,8 +176,8 @@ public final class RuleContext {
                         FailureReason.SCRIPT_ERROR,
                         "ctx.state.incr('" + name + "'): the state holds a non-number value");
             }
-            Number next =
-                    Numbers.add(current == null ? 0L : (Number) current, by == null ? 1L : by);
+            Object step = by == null ? 1L : PlainData.copy(by, FailureReason.SCRIPT_ERROR);
+            Number next = Numbers.add(current == null ? 0L : (Number) current, (Number) step);
             pending().put(name, next);
             return next;
         }

@@ -14,7 +14,7 @@ import java.util.Map;
  * <ul>
  *   <li>Alert: {@code {"level","message","fields","rule","version","eventId","time"}}, plus {@code
  *       "code"} for the job's own alerts ({@link #RULE_COMPILE_FAILED}, {@link #CIRCUIT_OPEN},
- *       {@link #CIRCUIT_CLOSED}).
+ *       {@link #RULE_STUCK}, {@link #CIRCUIT_CLOSED}).
  *   <li>Metric: {@code {"name","value","tags","rule","version","eventId","time"}}.
  *   <li>Dead letter: the original key, value and headers, plus the {@code rulecast.dlq.*} headers
  *       below (as Kafka Connect's dead-letter queue does).
@@ -40,6 +40,12 @@ public final class Messages {
 
     /** A rule's circuit breaker opened: its events go to the dead-letter topic. */
     public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
+
+    /**
+     * An invocation of a rule kept its task thread {@link io.rulecast.runtime.Guard#STUCK_FACTOR} ×
+     * its timeout or longer, in a call that ignores cancellation; raised when it ended.
+     */
+    public static final String RULE_STUCK = "RULE_STUCK";
 
     /** A rule's circuit breaker closed again after successful trial events. */
     public static final String CIRCUIT_CLOSED = "CIRCUIT_CLOSED";

@@ -16,6 +16,7 @@ import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Emission;
 import io.rulecast.runtime.Failure;
+import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.Outcome;
 import io.rulecast.runtime.ScriptRuntime;
 import java.util.ArrayList;
@@ -131,6 +132,9 @@ public final class RoutingFunction
         metricGroup.gauge("rulesActive", () -> registry.size());
         metricGroup.gauge("compiles", () -> runtime.compileCount());
         metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());
+        // open() runs on the task thread, the one that invokes the rules.
+        Guard taskGuard = Guard.current();
+        metricGroup.gauge("rulesStuckNow", () -> taskGuard.stuckNowHere() ? 1 : 0);
         if (dims instanceof JdbcDimensionLookup jdbc) {
             metricGroup.gauge("dimHits", jdbc::hits);
             metricGroup.gauge("dimMisses", jdbc::misses);
@@ -383,6 +387,9 @@ public final class RoutingFunction
         for (String line : outcome.logs()) {
             LOG.info("[{}@{}] {}", rule.name(), rule.compiled().definition().shortVersion(), line);
         }
+        if (outcome.stuck()) {
+            ruleStuck(rule, event, ctx, outcome);
+        }
         String reason = null;
         String message = null;
         List<TableWrite> writes = List.of();
@@ -461,6 +468,44 @@ public final class RoutingFunction
                                 now));
             }
         }
+    }
+
+    /**
+     * The invocation kept the task thread far beyond its budget (the watchdog logged its stack
+     * meanwhile): count it and tell the operator, now that the thread is back.
+     */
+    private void ruleStuck(ActiveRule rule, BusinessEvent event, ReadOnlyContext ctx, Outcome o) {
+        metricsOf(rule).stuck.inc();
+        long elapsedMs = o.nanos() / 1_000_000;
+        long timeoutMs = settings.runtimeOptions().timeout().toMillis();
+        LOG.error(
+                "{}: {} was stuck for {} ms (timeout {} ms) in a call that ignores cancellation",
+                where,
+                rule.name(),
+                elapsedMs,
+                timeoutMs);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("elapsedMs", elapsedMs);
+        fields.put("timeoutMs", timeoutMs);
+        fields.put("subtask", where);
+        ctx.output(
+                Descriptors.MESSAGES,
+                Messages.systemAlert(
+                        settings.alertsTopic(),
+                        Messages.RULE_STUCK,
+                        "ERROR",
+                        rule.name()
+                                + " kept its task thread for "
+                                + elapsedMs
+                                + " ms, more than "
+                                + Guard.STUCK_FACTOR
+                                + " x script.timeout, in a call that ignores cancellation;"
+                                + " consider disabling it (docs/operations.md, A stuck rule)",
+                        fields,
+                        rule.name(),
+                        rule.version(),
+                        event.eventId(),
+                        System.currentTimeMillis()));
     }
 
     private void breakerOpened(

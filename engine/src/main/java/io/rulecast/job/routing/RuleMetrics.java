@@ -25,6 +25,7 @@ final class RuleMetrics {
     final Counter processed;
     final Counter failed;
     final Counter deadLettered;
+    final Counter stuck;
     final Histogram latencyMicros;
     private final MetricGroup group;
     private final Map<String, Number> scriptMetrics = new HashMap<>();
@@ -39,6 +40,7 @@ final class RuleMetrics {
         this.processed = group.counter("processed");
         this.failed = group.counter("failed");
         this.deadLettered = group.counter("deadLettered");
+        this.stuck = group.counter("stuck");
         this.latencyMicros =
                 group.histogram("latencyMicros", new DescriptiveStatisticsHistogram(1024));
         group.gauge(

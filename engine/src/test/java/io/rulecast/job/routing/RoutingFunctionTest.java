@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -246,6 +247,63 @@ class RoutingFunctionTest {
         public io.rulecast.runtime.spi.CompiledScript compile(String script, String sourceName)
                 throws io.rulecast.runtime.CompileException {
             throw new io.rulecast.runtime.CompileException(1, 1, "refused by the new sandbox");
+        }
+    }
+
+    /**
+     * A Groovy engine whose scripts spin in Java (which no cancel reaches) for 800 ms when the
+     * event's id is "stuck": with a 50 ms timeout, the thread is stuck after 500 ms.
+     */
+    private static final class SpinningGroovy implements io.rulecast.runtime.spi.ScriptEngine {
+        @Override
+        public io.rulecast.runtime.Language language() {
+            return io.rulecast.runtime.Language.GROOVY;
+        }
+
+        @Override
+        public io.rulecast.runtime.spi.CompiledScript compile(String script, String sourceName) {
+            return (event, ctx) -> {
+                if ("stuck".equals(event.get("eventId"))) {
+                    long end = System.nanoTime() + 800_000_000L;
+                    while (System.nanoTime() - end < 0) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return null;
+            };
+        }
+    }
+
+    @Test
+    void aRuleThatKeepsTheThreadTenTimesItsTimeoutRaisesRuleStuck() throws Exception {
+        RuntimeFactory spinning =
+                options ->
+                        new io.rulecast.runtime.ScriptRuntime(
+                                options, List.of(new SpinningGroovy()));
+        try (RoutingHarness h =
+                new RoutingHarness(
+                        true,
+                        RoutingResources.none(),
+                        null,
+                        true,
+                        spinning,
+                        Duration.ofMillis(50))) {
+            h.rule(row(1, "order", "main", "null", 0));
+            // Past the version's cold runs, which have a longer budget.
+            for (int i = 0; i < 3; i++) {
+                h.event("k", "warm-" + i, "shop", "order", Map.of());
+            }
+            h.event("k", "stuck", "shop", "order", Map.of());
+            List<OutputMessage> messages = h.messages();
+            List<OutputMessage> alerts = onTopic(messages, "alerts");
+            assertEquals(1, alerts.size(), messages.toString());
+            Map<String, Object> alert = json(alerts.get(0));
+            assertEquals(Messages.RULE_STUCK, alert.get("code"));
+            assertEquals("shop/order/main", alert.get("rule"));
+            assertEquals("stuck", alert.get("eventId"));
+            assertEquals(
+                    List.of("TIMEOUT"),
+                    onTopic(messages, "dlq").stream().map(RoutingHarness::reason).toList());
         }
     }
 

@@ -57,6 +57,18 @@ final class RoutingHarness implements AutoCloseable {
             boolean synced,
             RuntimeFactory runtimes)
             throws Exception {
+        this(unroutedDeadLetter, resources, restore, synced, runtimes, Duration.ofSeconds(5));
+    }
+
+    /** With another script runtime and script.timeout. */
+    RoutingHarness(
+            boolean unroutedDeadLetter,
+            RoutingResources resources,
+            OperatorSubtaskState restore,
+            boolean synced,
+            RuntimeFactory runtimes,
+            Duration scriptTimeout)
+            throws Exception {
         RoutingSettings settings =
                 new RoutingSettings(
                         "alerts",
@@ -64,7 +76,7 @@ final class RoutingHarness implements AutoCloseable {
                         "dlq",
                         unroutedDeadLetter,
                         BREAKER,
-                        Duration.ofSeconds(5),
+                        scriptTimeout,
                         64L << 20,
                         1000,
                         Duration.ofDays(1));

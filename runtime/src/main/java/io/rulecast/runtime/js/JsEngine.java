@@ -84,6 +84,10 @@ public final class JsEngine implements ScriptEngine {
     public JsEngine(RuntimeOptions options) {
         this.outputLimit = options.outputLimit();
         long limit = Math.max(1 << 20, Math.min(options.memoryLimitBytes(), 1L << 30));
+        // Builtins that scan a whole string (parseFloat, Number, split, a regex) do not stop for a
+        // cancel: parseFloat of 30 million digits took 290-380 ms against a 200 ms budget. At 8
+        // Mi characters such a scan takes under 100 ms.
+        long stringLimit = Math.min(limit, STRING_LENGTH_LIMIT);
         this.engine =
                 Engine.newBuilder("js")
                         // Experimental only to set the hardening options below.
@@ -104,11 +108,16 @@ public final class JsEngine implements ScriptEngine {
                         // Atomics.wait on a shared buffer would block the task thread.
                         .option("js.shared-array-buffer", "false")
                         .option("js.atomics", "false")
+                        // BigInt arithmetic, parsing and printing run in java.math.BigInteger,
+                        // which no cancel reaches: 3n ** 10000000n took 6 s, BigInt() of a
+                        // 3-million-digit string 180 s of a 200 ms budget. Rules get no BigInt
+                        // (numbers handed in are doubles or longs anyway).
+                        .option("js.bigint", "false")
                         // RegExp.$1 would carry one event's match into the next.
                         .option("js.regexp-static-result", "false")
                         // One builtin call may allocate a whole string or buffer at once, before
                         // the watchdog can look: refuse sizes no budget would allow.
-                        .option("js.string-length-limit", Long.toString(limit))
+                        .option("js.string-length-limit", Long.toString(stringLimit))
                         .option("js.max-typed-array-length", Long.toString(limit))
                         .build();
         long budget = Long.getLong(WARMUP_PROPERTY, 2000);
@@ -221,8 +230,64 @@ public final class JsEngine implements ScriptEngine {
         if (allowEval) {
             b.option("js.allow-eval", "true");
         }
-        return b.build();
+        Context c = b.build();
+        try {
+            c.eval(PRELUDE);
+        } catch (RuntimeException e) {
+            c.close(true);
+            throw e;
+        }
+        return c;
     }
+
+    /**
+     * Longest string {@code split} takes: splitting does not stop for a cancel either (8 million
+     * characters into single ones took 5 s).
+     */
+    static final int SPLIT_LIMIT = 1 << 18;
+
+    /** Longest string a rule can make, in characters. */
+    static final long STRING_LENGTH_LIMIT = 1L << 23;
+
+    /** Longest text {@code JSON.parse} takes: 1 MB parses in about 40 ms here. */
+    static final int JSON_PARSE_LIMIT = 1 << 20;
+
+    /**
+     * Run in every new context. With {@code js.bigint} off there is no {@code BigInt} global, no
+     * BigInt typed array and no BigInt literal; DataView's 64-bit accessors would still make
+     * BigInts, whose arithmetic no cancel reaches. {@code JSON.parse} does not stop for a cancel
+     * either (10 MB took 330-570 ms against a 200 ms budget), so its text is bounded.
+     */
+    private static final Source PRELUDE =
+            Source.newBuilder(
+                            "js",
+                            "for (const m of ['getBigInt64', 'getBigUint64', 'setBigInt64',"
+                                    + " 'setBigUint64']) { delete DataView.prototype[m]; }\n"
+                                    + "{ const parse = JSON.parse;\n"
+                                    + "  Object.defineProperty(JSON, 'parse', {writable: true,"
+                                    + " configurable: true, enumerable: false,"
+                                    + " value: {parse(text, reviver) {\n"
+                                    + "    const s = String(text);\n"
+                                    + "    if (s.length > "
+                                    + JSON_PARSE_LIMIT
+                                    + ") { throw new RangeError('JSON.parse: text longer than "
+                                    + JSON_PARSE_LIMIT
+                                    + " characters'); }\n"
+                                    + "    return parse(s, reviver); }}.parse}); }\n"
+                                    + "{ const split = String.prototype.split;\n"
+                                    + "  Object.defineProperty(String.prototype, 'split', {writable:"
+                                    + " true, configurable: true, enumerable: false,"
+                                    + " value: {split(separator, limit) {\n"
+                                    + "    if (typeof this === 'string' && this.length > "
+                                    + SPLIT_LIMIT
+                                    + ") { throw new RangeError('split: string longer than "
+                                    + SPLIT_LIMIT
+                                    + " characters'); }\n"
+                                    + "    return Reflect.apply(split, this, arguments); }}.split});"
+                                    + " }",
+                            "rulecast-prelude")
+                    .cached(true)
+                    .buildLiteral();
 
     /** Cancels invocation {@code token} of {@code runner} off the watchdog thread. */
     void cancelLater(JsRunner runner, long token) {
