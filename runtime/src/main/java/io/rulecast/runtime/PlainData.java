@@ -233,26 +233,38 @@ public final class PlainData {
     }
 
     /**
-     * A GString's text, if every value in it is a scalar: a closure in it (a lazy {@code "${->
-     * ...}"}) or any other object would run its code when the text is made.
+     * A GString's text, made from plain copies of its values: a closure in it (a lazy {@code "${->
+     * ...}"}) or any other object would run its own code when the text is made, so anything that is
+     * not plain data is refused before any of it runs; lists and maps of plain data are rendered as
+     * Groovy renders them ({@code "${[1, 2]}"} is {@code "[1, 2]"}).
      */
     private static String gstring(GString g, FailureReason reason) {
-        for (Object o : g.getValues()) {
+        Object[] values = g.getValues();
+        Object[] plain = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            Object o = values[i];
             Class<?> c = o == null ? null : o.getClass();
-            if (!(c == null
+            if (c == null
                     || SCALARS.contains(c)
                     || c == Character.class
                     || c == Short.class
                     || c == Byte.class
-                    || c == Float.class)) {
-                throw new ScriptFailure(
-                        reason,
-                        "cannot hand out a string that embeds "
-                                + describe(o)
-                                + ": only strings, numbers and booleans may be interpolated");
+                    || c == Float.class) {
+                plain[i] = o;
+            } else {
+                try {
+                    plain[i] = copy(o, reason, 1);
+                } catch (ScriptFailure notPlain) {
+                    throw new ScriptFailure(
+                            reason,
+                            "cannot hand out a string that embeds "
+                                    + describe(o)
+                                    + ": only plain data (strings, numbers, booleans, lists and"
+                                    + " maps of them) may be interpolated");
+                }
             }
         }
-        return g.toString();
+        return new org.codehaus.groovy.runtime.GStringImpl(plain, g.getStrings()).toString();
     }
 
     /** A deep read-only view of parsed JSON (maps and lists wrapped as unmodifiable). */
