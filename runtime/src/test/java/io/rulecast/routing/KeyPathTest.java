@@ -1,4 +1,4 @@
-package io.rulecast.job.events;
+package io.rulecast.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
