@@ -167,27 +167,15 @@ class ReplayEngineTest {
                         System::currentTimeMillis);
         RunningRule r = new RunningRule(def.id(), runtime.compile(def), 0, breaker);
         RuleRunner.Run first =
-                runner.run(
-                        r,
-                        Map.of("payload", Map.of()),
-                        state,
-                        DimensionLookup.NONE);
+                runner.run(r, Map.of("payload", Map.of()), state, DimensionLookup.NONE);
         assertEquals(RuleRunner.BAD_OUTPUT, first.reason());
         assertEquals("upsert refused: no table t", first.message());
         assertNull(state.get("n"));
         RuleRunner.Run second =
-                runner.run(
-                        r,
-                        Map.of("payload", Map.of()),
-                        state,
-                        DimensionLookup.NONE);
+                runner.run(r, Map.of("payload", Map.of()), state, DimensionLookup.NONE);
         assertEquals(CircuitBreaker.Transition.OPENED, second.transition());
         RuleRunner.Run third =
-                runner.run(
-                        r,
-                        Map.of("payload", Map.of()),
-                        state,
-                        DimensionLookup.NONE);
+                runner.run(r, Map.of("payload", Map.of()), state, DimensionLookup.NONE);
         assertEquals(RuleRunner.CIRCUIT_OPEN, third.reason());
         assertFalse(third.invoked());
         assertTrue(first.invoked());
