@@ -118,26 +118,14 @@ public final class RoutingFunction
                         runtime::compile,
                         () -> new CircuitBreaker(settings.breaker(), System::currentTimeMillis));
         catalog = resources.catalog();
-        runner = new RuleRunner(w -> catalog.check(tableWrite(w, null, null)));
+        runner = new RuleRunner(w -> catalog.check(TableWrite.of(w, null, null, null, 0)));
         dims = resources.openDimensions();
         store =
                 new KeyedStateStore(
                         getRuntimeContext()
                                 .getMapState(Descriptors.scriptState(settings.stateTtl())));
         waiting = getRuntimeContext().getListState(Descriptors.WAITING_FOR_RULES);
-        metricGroup = getRuntimeContext().getMetricGroup();
-        ruleMetrics = new HashMap<>();
-        unrouted = new HashMap<>();
-        unroutedTotal = metricGroup.counter("eventsUnrouted");
-        unroutedOverflow = new SimpleCounter();
-        metricGroup.gauge("rulesActive", () -> registry.size());
-        metricGroup.gauge("compiles", () -> runtime.compileCount());
-        metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());
-        if (dims instanceof JdbcDimensionLookup jdbc) {
-            metricGroup.gauge("dimHits", jdbc::hits);
-            metricGroup.gauge("dimMisses", jdbc::misses);
-            metricGroup.gauge("dimErrors", jdbc::errors);
-        }
+        registerMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -411,7 +399,9 @@ public final class RoutingFunction
                             now));
         }
         for (Emission w : r.writes()) {
-            out.collect(tableWrite(w, rule, event));
+            out.collect(
+                    TableWrite.of(
+                            w, rule.name(), rule.version(), event.eventId(), event.timestamp()));
         }
         for (Emission e : r.messages()) {
             if (e instanceof Emission.Alert a) {
@@ -473,29 +463,6 @@ public final class RoutingFunction
                         now));
     }
 
-    /** An upsert or delete of the routing core as the sink takes it. */
-    private static TableWrite tableWrite(Emission e, ActiveRule rule, BusinessEvent event) {
-        if (e instanceof Emission.Upsert u) {
-            return new TableWrite(
-                    TableWrite.Kind.UPSERT,
-                    u.table(),
-                    u.row(),
-                    rule == null ? null : rule.name(),
-                    rule == null ? null : rule.version(),
-                    event == null ? null : event.eventId(),
-                    event == null ? 0L : event.timestamp());
-        }
-        Emission.Delete d = (Emission.Delete) e;
-        return new TableWrite(
-                TableWrite.Kind.DELETE,
-                d.table(),
-                d.key(),
-                rule == null ? null : rule.name(),
-                rule == null ? null : rule.version(),
-                event == null ? null : event.eventId(),
-                event == null ? 0L : event.timestamp());
-    }
-
     private void deadLetter(
             ReadOnlyContext ctx,
             RawRecord raw,
@@ -519,6 +486,25 @@ public final class RoutingFunction
         ctx.output(Descriptors.MESSAGES, m);
     }
 
+    // ---- metrics (every Flink metric of the operator is registered here) ------------------------
+
+    private void registerMetrics(MetricGroup group) {
+        metricGroup = group;
+        ruleMetrics = new HashMap<>();
+        unrouted = new HashMap<>();
+        unroutedTotal = metricGroup.counter("eventsUnrouted");
+        unroutedOverflow = new SimpleCounter();
+        metricGroup.gauge("rulesActive", () -> registry.size());
+        metricGroup.gauge("compiles", () -> runtime.compileCount());
+        metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());
+        if (dims instanceof JdbcDimensionLookup jdbc) {
+            metricGroup.gauge("dimHits", jdbc::hits);
+            metricGroup.gauge("dimMisses", jdbc::misses);
+            metricGroup.gauge("dimErrors", jdbc::errors);
+        }
+    }
+
+    /** The metrics of a rule's name (created on first use, kept when the rule stops). */
     private RuleMetrics metricsOf(ActiveRule rule) {
         return ruleMetrics.computeIfAbsent(
                 rule.name(),

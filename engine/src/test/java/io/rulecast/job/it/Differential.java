@@ -115,28 +115,7 @@ final class Differential {
         List<String> alerts = new ArrayList<>();
         List<String> metrics = new ArrayList<>();
         List<String> dead = new ArrayList<>();
-        RuleRunner.WriteCheck check =
-                w -> {
-                    TableWrite t =
-                            w instanceof Emission.Upsert u
-                                    ? new TableWrite(
-                                            TableWrite.Kind.UPSERT,
-                                            u.table(),
-                                            u.row(),
-                                            null,
-                                            null,
-                                            null,
-                                            0)
-                                    : new TableWrite(
-                                            TableWrite.Kind.DELETE,
-                                            ((Emission.Delete) w).table(),
-                                            ((Emission.Delete) w).key(),
-                                            null,
-                                            null,
-                                            null,
-                                            0);
-                    return catalog.check(t);
-                };
+        RuleRunner.WriteCheck check = w -> catalog.check(TableWrite.of(w, null, null, null, 0));
         try (ReplayEngine engine =
                 new ReplayEngine(
                         new ScriptRuntime(RuntimeOptions.defaults().withTimeout(scriptTimeout)),

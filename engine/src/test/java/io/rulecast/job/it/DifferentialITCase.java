@@ -171,12 +171,47 @@ class DifferentialITCase {
         // Nothing more arrives later (a duplicate would).
         JobFixture.sleep(2000);
         got = diff.job(job);
-        assertEquals(replayed.deadLetters(), got.deadLetters(), "dead letters");
-        assertEquals(replayed.alerts(), got.alerts(), "alerts");
-        assertEquals(replayed.metrics(), got.metrics(), "metrics");
-        assertEquals(replayed.rows(), got.rows(), "table rows");
+        List<String> differences = new ArrayList<>();
+        differences.addAll(differ("dead letters", replayed.deadLetters(), got.deadLetters()));
+        differences.addAll(differ("alerts", replayed.alerts(), got.alerts()));
+        differences.addAll(differ("metrics", replayed.metrics(), got.metrics()));
+        differences.addAll(differ("rows", rowList(replayed), rowList(got)));
+        assertEquals(
+                List.of(),
+                differences,
+                "replay gave " + replayed.summary() + ", the job " + got.summary());
         System.out.println("differential: replay and job both gave " + got.summary());
         return got;
+    }
+
+    private static List<String> rowList(Differential.Outputs o) {
+        List<String> l = new ArrayList<>();
+        o.rows().forEach((k, v) -> l.add(k + " " + v));
+        return l;
+    }
+
+    /** What only one side has, as at most five lines per side. */
+    private static List<String> differ(String what, List<String> replay, List<String> job) {
+        List<String> onlyReplay = new ArrayList<>(replay);
+        List<String> onlyJob = new ArrayList<>();
+        for (String j : job) {
+            if (!onlyReplay.remove(j)) {
+                onlyJob.add(j);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (!onlyReplay.isEmpty() || !onlyJob.isEmpty()) {
+            out.add(
+                    what
+                            + ": "
+                            + onlyReplay.size()
+                            + " only in replay, "
+                            + onlyJob.size()
+                            + " only in the job");
+            onlyReplay.stream().limit(5).forEach(l -> out.add("  replay: " + l));
+            onlyJob.stream().limit(5).forEach(l -> out.add("  job:    " + l));
+        }
+        return out;
     }
 
     /**
