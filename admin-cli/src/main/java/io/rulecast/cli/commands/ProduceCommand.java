@@ -1,9 +1,10 @@
 package io.rulecast.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rulecast.cli.CliException;
 import io.rulecast.cli.Inputs;
-import io.rulecast.event.Json;
+import io.rulecast.event.EventParser;
+import io.rulecast.event.ParseResult;
+import io.rulecast.routing.KeyPath;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +70,9 @@ public final class ProduceCommand extends BaseCommand {
                     "Record key from this field of each event, e.g. payload.userId (default: no"
                             + " key, so the job keys state by its events.key.path).")
     String keyPath;
+
+    private KeyPath parsedKeyPath;
+    private EventParser parser;
 
     @Option(
             names = "--timeout",
@@ -224,22 +228,23 @@ public final class ProduceCommand extends BaseCommand {
         return out;
     }
 
-    /** The key at {@code --key-path}, or null when there is none (or the line is not JSON). */
+    /**
+     * The key at {@code --key-path}, as the job would key the event without a Kafka key (the same
+     * {@link KeyPath}); null when there is none or the line is not an event.
+     */
     private byte[] key(String line) {
         if (keyPath == null) {
             return null;
         }
-        try {
-            JsonNode n = Json.MAPPER.readTree(line);
-            for (String part : keyPath.split("\\.")) {
-                n = n == null ? null : n.get(part);
-            }
-            if (n == null || n.isNull() || n.isContainerNode()) {
-                return null;
-            }
-            return n.asText().getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        if (parsedKeyPath == null) {
+            parsedKeyPath = new KeyPath(keyPath);
+            parser = new EventParser();
+        }
+        ParseResult r = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+        if (!(r instanceof ParseResult.Parsed p)) {
             return null;
         }
+        String key = parsedKeyPath.resolve(p.event().scriptView());
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 }

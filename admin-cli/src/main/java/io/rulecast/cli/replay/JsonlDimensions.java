@@ -3,12 +3,12 @@ package io.rulecast.cli.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rulecast.cli.CliException;
 import io.rulecast.event.Json;
+import io.rulecast.routing.KeyPath;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.PlainData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,15 +91,8 @@ public final class JsonlDimensions implements DimensionLookup {
         return CliException.usage(file + ":" + line + ": " + why);
     }
 
-    /** Keys compared as text, numbers without a trailing ".0". */
+    /** Keys compared as text, numbers without a trailing ".0": the job's key function. */
     static String keyOf(Object key) {
-        if (key instanceof Number n) {
-            try {
-                return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-            } catch (NumberFormatException e) {
-                return n.toString();
-            }
-        }
-        return String.valueOf(key);
+        return KeyPath.text(key);
     }
 }

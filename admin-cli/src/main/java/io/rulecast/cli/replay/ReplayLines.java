@@ -43,10 +43,19 @@ public final class ReplayLines {
     }
 
     public static Map<String, Object> failure(String eventId, String rule, Failure f) {
+        return failure(eventId, rule, f.reason().name(), f.message());
+    }
+
+    /**
+     * A rule that failed on the event: a {@link io.rulecast.runtime.FailureReason} name, or one of
+     * the routing core's dead-letter reasons ({@code BAD_OUTPUT}, {@code CIRCUIT_OPEN}).
+     */
+    public static Map<String, Object> failure(
+            String eventId, String rule, String reason, String message) {
         Map<String, Object> m = head(eventId, rule);
         m.put("kind", "failure");
-        m.put("reason", f.reason().name());
-        m.put("message", f.message());
+        m.put("reason", reason);
+        m.put("message", message);
         return m;
     }
 

@@ -1,67 +1,38 @@
 package io.rulecast.cli.replay;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
-import io.rulecast.event.Json;
-import io.rulecast.event.ParseResult;
+import io.rulecast.routing.KeyPath;
+import io.rulecast.routing.ReplayEngine;
+import io.rulecast.routing.RuleRunner;
+import io.rulecast.routing.RunningRule;
 import io.rulecast.runtime.CompileException;
-import io.rulecast.runtime.CompiledRule;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Emission;
-import io.rulecast.runtime.Failure;
-import io.rulecast.runtime.FailureReason;
-import io.rulecast.runtime.Outcome;
 import io.rulecast.runtime.RuleDefinition;
 import io.rulecast.runtime.RuleId;
 import io.rulecast.runtime.RuntimeOptions;
 import io.rulecast.runtime.ScriptRuntime;
-import io.rulecast.runtime.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs events through rules the way the job does, in-process: the engine's own {@link
- * ScriptRuntime}, state in memory keyed by the key path, dimensions from JSONL files. Produces the
- * lines of SPEC.md "Replay output" in order: events in input order, within an event the rules by
- * priority (higher first, then by name), within a rule its emissions in order.
+ * Runs events through rules the way the job does, in-process: the routing core's {@link
+ * ReplayEngine} (the job's key path, rule order and rule runner, the engine's own {@link
+ * ScriptRuntime}), state in memory, dimensions from JSONL files. Produces the lines of SPEC.md
+ * "Replay output" in order: events in input order, within an event the rules by priority (higher
+ * first, then by name), within a rule its emissions in order. Breakers never open in replay: its
+ * output does not depend on how fast it runs.
  *
  * <p>Used by {@code rulecast replay}, {@code push --replay}, the demo and the examples' golden
  * test.
  */
 public final class Replayer implements AutoCloseable {
-    private static final Comparator<RuleDefinition> RUN_ORDER =
-            Comparator.comparingInt(RuleDefinition::priority)
-                    .reversed()
-                    .thenComparing(r -> r.id().name());
-
-    private final ScriptRuntime runtime;
-    private final boolean ownsRuntime;
-    private final Map<String, List<Prepared>> rulesByRoute = new LinkedHashMap<>();
-    private final Map<RuleId, CompileException> compileErrors = new LinkedHashMap<>();
-    private final DimensionLookup dims;
-    private final String[] keyPath;
-    private final MemoryStateStore state = new MemoryStateStore();
-    private final EventParser parser = new EventParser();
+    private final ReplayEngine engine;
     private final Stats stats = new Stats();
-
-    /** A rule ready to run, or the compile error it raises on every event. */
-    private static final class Prepared {
-        final RuleDefinition definition;
-        final CompiledRule compiled;
-        final Failure compileFailure;
-
-        Prepared(RuleDefinition definition, CompiledRule compiled, Failure compileFailure) {
-            this.definition = definition;
-            this.compiled = compiled;
-            this.compileFailure = compileFailure;
-        }
-    }
 
     /** Counts of what a replay saw, for the summary line. */
     public static final class Stats {
@@ -100,35 +71,21 @@ public final class Replayer implements AutoCloseable {
             List<RuleDefinition> rules,
             DimensionLookup dims,
             String keyPath) {
-        this.runtime = runtime;
-        this.ownsRuntime = ownsRuntime;
-        this.dims = dims == null ? DimensionLookup.NONE : dims;
-        this.keyPath = (keyPath == null || keyPath.isBlank() ? "eventId" : keyPath).split("\\.");
-        List<RuleDefinition> sorted = new ArrayList<>();
-        for (RuleDefinition r : rules) {
-            if (r.enabled()) {
-                sorted.add(r);
-            }
-        }
-        sorted.sort(RUN_ORDER);
-        for (RuleDefinition r : sorted) {
-            Prepared p;
-            try {
-                p = new Prepared(r, runtime.compile(r), null);
-            } catch (CompileException e) {
-                compileErrors.put(r.id(), e);
-                p = new Prepared(r, null, new Failure(FailureReason.COMPILE_ERROR, e.getMessage()));
-            }
-            rulesByRoute
-                    .computeIfAbsent(
-                            route(r.id().domain(), r.id().eventType()), k -> new ArrayList<>())
-                    .add(p);
-        }
+        this.engine =
+                new ReplayEngine(
+                        runtime,
+                        ownsRuntime,
+                        rules,
+                        dims,
+                        new KeyPath(keyPath == null || keyPath.isBlank() ? "eventId" : keyPath),
+                        null,
+                        RuleRunner.WriteCheck.NONE,
+                        EventParser.DEFAULT_MAX_BYTES);
     }
 
     /** Rules that did not compile; each raises a COMPILE_ERROR failure line on its events. */
     public Map<RuleId, CompileException> compileErrors() {
-        return compileErrors;
+        return engine.compileErrors();
     }
 
     public Stats stats() {
@@ -146,39 +103,12 @@ public final class Replayer implements AutoCloseable {
      */
     public void replay(byte[] rawValue, Consumer<Map<String, Object>> out) {
         stats.events++;
-        ParseResult parsed = parser.parse(rawValue);
-        if (parsed instanceof ParseResult.Rejected rej) {
-            stats.rejected++;
-            out.accept(
-                    ReplayLines.rejected(eventIdOf(rawValue), rej.reason().name(), rej.message()));
-            return;
-        }
-        BusinessEvent event = ((ParseResult.Parsed) parsed).event();
-        List<Prepared> rules = rulesByRoute.get(route(event.domain(), event.type()));
-        if (rules == null) {
-            stats.unmatched++;
-            return;
-        }
-        Map<String, Object> view = event.scriptView();
-        String key = keyOf(view);
-        StateStore store = state.forKey(key);
-        for (Prepared p : rules) {
-            String rule = p.definition.id().toString();
-            if (p.compileFailure != null) {
-                stats.failures++;
-                out.accept(ReplayLines.failure(event.eventId(), rule, p.compileFailure));
-                continue;
-            }
-            Outcome o = p.compiled.invoke(view, store, dims);
-            if (o.failed()) {
-                stats.failures++;
-                out.accept(ReplayLines.failure(event.eventId(), rule, o.failure()));
-            } else {
-                for (Emission e : o.emissions()) {
-                    stats.outputs++;
-                    out.accept(ReplayLines.emission(event.eventId(), rule, e));
-                }
-            }
+        try {
+            engine.replay(rawValue, new Lines(out));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("replay failed: " + e.getMessage(), e);
         }
     }
 
@@ -193,37 +123,44 @@ public final class Replayer implements AutoCloseable {
         return out;
     }
 
-    private String keyOf(Map<String, Object> view) {
-        Object v = view;
-        for (String part : keyPath) {
-            if (!(v instanceof Map<?, ?> m)) {
-                v = null;
-                break;
+    /** The engine's results as replay lines, counted. */
+    private final class Lines implements ReplayEngine.Listener {
+        private final Consumer<Map<String, Object>> out;
+
+        Lines(Consumer<Map<String, Object>> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void rejected(String eventId, String reason, String message) {
+            stats.rejected++;
+            out.accept(ReplayLines.rejected(eventId, reason, message));
+        }
+
+        @Override
+        public void ran(
+                BusinessEvent event, RunningRule rule, String ruleName, RuleRunner.Run run) {
+            if (!run.ok()) {
+                stats.failures++;
+                out.accept(
+                        ReplayLines.failure(
+                                event.eventId(), ruleName, run.reason(), run.message()));
+                return;
             }
-            v = m.get(part);
+            for (Emission e : run.outcome().emissions()) {
+                stats.outputs++;
+                out.accept(ReplayLines.emission(event.eventId(), ruleName, e));
+            }
         }
-        return v == null ? "" : JsonlDimensions.keyOf(v);
-    }
 
-    /** The eventId of an input that was rejected, when it has one. */
-    private static String eventIdOf(byte[] rawLine) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(rawLine);
-            JsonNode id = n == null ? null : n.get("eventId");
-            return id != null && id.isTextual() ? id.asText() : null;
-        } catch (Exception e) {
-            return null;
+        @Override
+        public void unmatched(BusinessEvent event) {
+            stats.unmatched++;
         }
-    }
-
-    private static String route(String domain, String type) {
-        return domain + '\u0000' + type;
     }
 
     @Override
     public void close() {
-        if (ownsRuntime) {
-            runtime.close();
-        }
+        engine.close();
     }
 }

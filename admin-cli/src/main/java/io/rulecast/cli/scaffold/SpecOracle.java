@@ -8,6 +8,7 @@ import io.rulecast.cli.scaffold.DomainSpec.Metric;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
 import io.rulecast.event.ParseResult;
+import io.rulecast.routing.KeyPath;
 import io.rulecast.runtime.Language;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -80,6 +81,16 @@ final class SpecOracle {
             return new Result(out, branches);
         }
         BusinessEvent event = ((ParseResult.Parsed) parsed).event();
+        if (new KeyPath(spec.keyPath()).resolve(event.scriptView()) == null) {
+            // The job keys an event before it routes it: no key, no rule.
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("eventId", event.eventId());
+            m.put("kind", "rejected");
+            m.put("reason", KeyPath.NO_KEY);
+            out.add(m);
+            branches.add("rejected:" + KeyPath.NO_KEY);
+            return new Result(out, branches);
+        }
         EventType type = spec.event(event.type());
         if (!spec.domain().equals(event.domain()) || type == null) {
             return new Result(out, branches);
@@ -291,13 +302,9 @@ final class SpecOracle {
         return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
     }
 
-    /** Keys compared as text, numbers without trailing zeros (as replay and the job do). */
+    /** Keys compared as text, numbers without trailing zeros: the job's key function. */
     static String keyText(Object key) {
-        if (key instanceof Number n) {
-            BigDecimal d = Values.decimal(n);
-            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
-        }
-        return String.valueOf(key);
+        return key == null ? "null" : KeyPath.text(key);
     }
 
     private static String eventIdOf(String line) {

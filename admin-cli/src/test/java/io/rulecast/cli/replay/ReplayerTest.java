@@ -106,6 +106,30 @@ class ReplayerTest {
         }
     }
 
+    @Test
+    void aMissingKeyIsRejectedAsTheJobDeadLettersItAndListsAndNumbersKeyAsInTheJob() {
+        List<RuleDefinition> rules = List.of(rule("main", 0, "[n: ctx.state.incr('n', 1)]"));
+        String head = "{\"domain\":\"d\",\"type\":\"add\",\"timestamp\":1,\"eventId\":";
+        try (Replayer r = new Replayer(rules, RuntimeOptions.defaults(), null, "payload.who.0")) {
+            List<String> out =
+                    r.replayAll(
+                            List.of(
+                                    head + "\"e-0\",\"payload\":{\"who\":[8]}}",
+                                    head + "\"e-1\",\"payload\":{\"who\":[7]}}",
+                                    head + "\"e-2\",\"payload\":{\"who\":[7.0]}}",
+                                    head + "\"e-3\",\"payload\":{\"who\":[]}}"));
+            // Before the routing core replay could not index the list: all three shared the key ""
+            // (1, 2, 3), and e-3 ran under it too instead of being rejected.
+            assertEquals(List.of(1L, 1L, 2L), counts(out.subList(0, 3)));
+            assertTrue(
+                    out.get(3)
+                            .startsWith(
+                                    "{\"eventId\":\"e-3\",\"kind\":\"rejected\",\"reason\":\"NO_KEY\""),
+                    out.get(3));
+            assertEquals(1, r.stats().rejected);
+        }
+    }
+
     private static List<Long> counts(List<String> lines) {
         return lines.stream()
                 .map(l -> Long.parseLong(l.replaceAll(".*\"n\":(\\d+).*", "$1")))

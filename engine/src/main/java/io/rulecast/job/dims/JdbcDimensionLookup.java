@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.job.sink.TableSchema;
+import io.rulecast.routing.KeyPath;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.PlainData;
 import java.math.BigDecimal;
@@ -264,17 +265,12 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
         return schema.isNumeric(s.keyColumn());
     }
 
-    /** Numbers the way MySQL compares them (1, 1L, 1.0 and "1" are one key), text as it is. */
+    /**
+     * Numbers the way MySQL compares them (1, 1L, 1.0 and "1" are one key), text as it is: the
+     * routing core's one key function, so a cached key is the text a state key would be.
+     */
     static String cacheKey(Object key) {
-        if (key instanceof Number n) {
-            try {
-                BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
-                return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
-            } catch (NumberFormatException e) {
-                return n.toString();
-            }
-        }
-        return key.toString();
+        return KeyPath.text(key);
     }
 
     private static Map<String, Object> row(ResultSet rs) throws SQLException {

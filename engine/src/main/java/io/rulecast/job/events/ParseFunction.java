@@ -3,6 +3,7 @@ package io.rulecast.job.events;
 import io.rulecast.job.Descriptors;
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
+import io.rulecast.routing.KeyPath;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -43,14 +44,7 @@ public final class ParseFunction extends ProcessFunction<RawRecord, RoutedEvent>
         }
         String key = raw.hasKey() ? raw.keyString() : keyPath.resolve(r.event().scriptView());
         if (key == null) {
-            reject(
-                    raw,
-                    ctx,
-                    Messages.NO_KEY,
-                    "the record has no Kafka key and the event has no value at events.key.path '"
-                            + keyPath
-                            + "'",
-                    r.event().eventId());
+            reject(raw, ctx, Messages.NO_KEY, keyPath.missing(), r.event().eventId());
             return;
         }
         parsed.inc();

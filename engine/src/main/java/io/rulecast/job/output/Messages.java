@@ -2,6 +2,8 @@ package io.rulecast.job.output;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.events.RawRecord;
+import io.rulecast.routing.KeyPath;
+import io.rulecast.routing.RuleRunner;
 import io.rulecast.runtime.Emission;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ public final class Messages {
     public static final String RULE_COMPILE_FAILED = "RULE_COMPILE_FAILED";
 
     /** A rule's circuit breaker opened: its events go to the dead-letter topic. */
-    public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
+    public static final String CIRCUIT_OPEN = RuleRunner.CIRCUIT_OPEN;
 
     /**
      * An invocation of a rule kept its task thread {@link io.rulecast.runtime.Guard#STUCK_FACTOR} ×
@@ -54,10 +56,10 @@ public final class Messages {
     public static final String NO_RULE = "NO_RULE";
 
     /** Dead-letter reason: a rule's table write failed the allow-list or schema check. */
-    public static final String BAD_OUTPUT = "BAD_OUTPUT";
+    public static final String BAD_OUTPUT = RuleRunner.BAD_OUTPUT;
 
     /** Dead-letter reason: the record has no Kafka key and nothing at events.key.path. */
-    public static final String NO_KEY = "NO_KEY";
+    public static final String NO_KEY = KeyPath.NO_KEY;
 
     /** Dead-letter reason (stage {@code sink}): the database refused a row the rule wrote. */
     public static final String SINK_REFUSED = "SINK_REFUSED";

@@ -12,14 +12,14 @@ import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.job.rules.RuleChange;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.job.sink.TableWrite;
+import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.RuleRunner;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Emission;
-import io.rulecast.runtime.Failure;
 import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.Outcome;
 import io.rulecast.runtime.ScriptRuntime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +71,7 @@ public final class RoutingFunction
     private transient RuleRegistry registry;
     private transient DimensionLookup dims;
     private transient TableCatalog catalog;
+    private transient RuleRunner runner;
     private transient KeyedStateStore store;
     private transient boolean restored;
 
@@ -118,28 +119,14 @@ public final class RoutingFunction
                         runtime::compile,
                         () -> new CircuitBreaker(settings.breaker(), System::currentTimeMillis));
         catalog = resources.catalog();
+        runner = new RuleRunner(w -> catalog.check(TableWrite.of(w, null, null, null, 0)));
         dims = resources.openDimensions();
         store =
                 new KeyedStateStore(
                         getRuntimeContext()
                                 .getMapState(Descriptors.scriptState(settings.stateTtl())));
         waiting = getRuntimeContext().getListState(Descriptors.WAITING_FOR_RULES);
-        metricGroup = getRuntimeContext().getMetricGroup();
-        ruleMetrics = new HashMap<>();
-        unrouted = new HashMap<>();
-        unroutedTotal = metricGroup.counter("eventsUnrouted");
-        unroutedOverflow = new SimpleCounter();
-        metricGroup.gauge("rulesActive", () -> registry.size());
-        metricGroup.gauge("compiles", () -> runtime.compileCount());
-        metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());
-        // open() runs on the task thread, the one that invokes the rules.
-        Guard taskGuard = Guard.current();
-        metricGroup.gauge("rulesStuckNow", () -> taskGuard.stuckNowHere() ? 1 : 0);
-        if (dims instanceof JdbcDimensionLookup jdbc) {
-            metricGroup.gauge("dimHits", jdbc::hits);
-            metricGroup.gauge("dimMisses", jdbc::misses);
-            metricGroup.gauge("dimErrors", jdbc::errors);
-        }
+        registerMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -364,71 +351,43 @@ public final class RoutingFunction
             Collector<TableWrite> out)
             throws Exception {
         RuleMetrics metrics = metricsOf(rule);
-        CircuitBreaker breaker = rule.breaker();
-        if (!breaker.allow()) {
-            metrics.deadLettered.inc();
-            deadLetter(
-                    ctx,
-                    raw,
-                    Messages.Stage.RULE,
-                    Messages.CIRCUIT_OPEN,
-                    "circuit breaker of "
-                            + rule.name()
-                            + " is open; it retries after breaker.cooldown",
-                    rule.name(),
-                    rule.version(),
-                    event.eventId());
-            return;
-        }
-        store.begin();
-        Outcome outcome = rule.compiled().invoke(view, store, dims);
-        metrics.processed.inc();
-        metrics.latencyMicros.update(outcome.nanos() / 1000);
-        for (String line : outcome.logs()) {
-            LOG.info("[{}@{}] {}", rule.name(), rule.compiled().definition().shortVersion(), line);
-        }
-        if (outcome.stuck()) {
-            ruleStuck(rule, event, ctx, outcome);
-        }
-        String reason = null;
-        String message = null;
-        List<TableWrite> writes = List.of();
-        if (outcome.failed()) {
-            Failure f = outcome.failure();
-            reason = f.reason().name();
-            message = f.message();
-        } else {
-            writes = writesOf(outcome, rule, event);
-            for (TableWrite w : writes) {
-                String bad = check(w);
-                if (bad != null) {
-                    reason = Messages.BAD_OUTPUT;
-                    message = bad;
-                    break;
-                }
+        RuleRunner.Run r = runner.run(rule.running(), view, store, dims);
+        if (r.invoked()) {
+            Outcome outcome = r.outcome();
+            metrics.processed.inc();
+            metrics.latencyMicros.update(outcome.nanos() / 1000);
+            for (String line : outcome.logs()) {
+                LOG.info(
+                        "[{}@{}] {}",
+                        rule.name(),
+                        rule.compiled().definition().shortVersion(),
+                        line);
+            }
+            if (outcome.stuck()) {
+                ruleStuck(rule, event, ctx, outcome);
             }
         }
         long now = System.currentTimeMillis();
-        if (reason != null) {
-            store.rollback();
-            metrics.failed.inc();
+        if (!r.ok()) {
+            if (r.invoked()) {
+                metrics.failed.inc();
+            }
             metrics.deadLettered.inc();
             deadLetter(
                     ctx,
                     raw,
                     Messages.Stage.RULE,
-                    reason,
-                    message,
+                    r.reason(),
+                    r.message(),
                     rule.name(),
                     rule.version(),
                     event.eventId());
-            if (breaker.onFailure() == CircuitBreaker.Transition.OPENED) {
+            if (r.transition() == CircuitBreaker.Transition.OPENED) {
                 breakerOpened(rule, event, ctx, now);
             }
             return;
         }
-        store.commit();
-        if (breaker.onSuccess() == CircuitBreaker.Transition.CLOSED) {
+        if (r.transition() == CircuitBreaker.Transition.CLOSED) {
             LOG.info("{}: circuit breaker of {} closed again", where, rule.name());
             ctx.output(
                     Descriptors.MESSAGES,
@@ -443,8 +402,12 @@ public final class RoutingFunction
                             event.eventId(),
                             now));
         }
-        writes.forEach(out::collect);
-        for (Emission e : outcome.emissions()) {
+        for (Emission w : r.writes()) {
+            out.collect(
+                    TableWrite.of(
+                            w, rule.name(), rule.version(), event.eventId(), event.timestamp()));
+        }
+        for (Emission e : r.messages()) {
             if (e instanceof Emission.Alert a) {
                 ctx.output(
                         Descriptors.MESSAGES,
@@ -542,55 +505,6 @@ public final class RoutingFunction
                         now));
     }
 
-    private static List<TableWrite> writesOf(
-            Outcome outcome, ActiveRule rule, BusinessEvent event) {
-        List<TableWrite> writes = null;
-        for (Emission e : outcome.emissions()) {
-            TableWrite w = null;
-            if (e instanceof Emission.Upsert u) {
-                w =
-                        new TableWrite(
-                                TableWrite.Kind.UPSERT,
-                                u.table(),
-                                u.row(),
-                                rule.name(),
-                                rule.version(),
-                                event.eventId(),
-                                event.timestamp());
-            } else if (e instanceof Emission.Delete d) {
-                w =
-                        new TableWrite(
-                                TableWrite.Kind.DELETE,
-                                d.table(),
-                                d.key(),
-                                rule.name(),
-                                rule.version(),
-                                event.eventId(),
-                                event.timestamp());
-            }
-            if (w != null) {
-                if (writes == null) {
-                    writes = new ArrayList<>(4);
-                }
-                writes.add(w);
-            }
-        }
-        return writes == null ? List.of() : writes;
-    }
-
-    private String check(TableWrite w) {
-        try {
-            String reason = catalog.check(w);
-            return reason == null
-                    ? null
-                    : (w.kind() == TableWrite.Kind.UPSERT ? "upsert" : "delete")
-                            + " refused: "
-                            + reason;
-        } catch (RuntimeException e) {
-            return "cannot check the write to " + w.table() + ": " + e.getMessage();
-        }
-    }
-
     private void deadLetter(
             ReadOnlyContext ctx,
             RawRecord raw,
@@ -614,6 +528,28 @@ public final class RoutingFunction
         ctx.output(Descriptors.MESSAGES, m);
     }
 
+    // ---- metrics (every Flink metric of the operator is registered here) ------------------------
+
+    private void registerMetrics(MetricGroup group) {
+        metricGroup = group;
+        ruleMetrics = new HashMap<>();
+        unrouted = new HashMap<>();
+        unroutedTotal = metricGroup.counter("eventsUnrouted");
+        unroutedOverflow = new SimpleCounter();
+        metricGroup.gauge("rulesActive", () -> registry.size());
+        metricGroup.gauge("compiles", () -> runtime.compileCount());
+        metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());
+        // open() runs on the task thread, the one that invokes the rules.
+        Guard taskGuard = Guard.current();
+        metricGroup.gauge("rulesStuckNow", () -> taskGuard.stuckNowHere() ? 1 : 0);
+        if (dims instanceof JdbcDimensionLookup jdbc) {
+            metricGroup.gauge("dimHits", jdbc::hits);
+            metricGroup.gauge("dimMisses", jdbc::misses);
+            metricGroup.gauge("dimErrors", jdbc::errors);
+        }
+    }
+
+    /** The metrics of a rule's name (created on first use, kept when the rule stops). */
     private RuleMetrics metricsOf(ActiveRule rule) {
         return ruleMetrics.computeIfAbsent(
                 rule.name(),

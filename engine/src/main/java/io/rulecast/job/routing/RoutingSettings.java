@@ -2,6 +2,7 @@ package io.rulecast.job.routing;
 
 import io.rulecast.job.RulecastConfig;
 import io.rulecast.job.RulecastOptions;
+import io.rulecast.routing.CircuitBreaker;
 import io.rulecast.runtime.RuntimeOptions;
 import java.io.Serializable;
 import java.time.Duration;

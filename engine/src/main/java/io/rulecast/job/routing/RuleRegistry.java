@@ -2,21 +2,21 @@ package io.rulecast.job.routing;
 
 import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.job.rules.RuleChange;
+import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.RuleTable;
+import io.rulecast.routing.RunningRule;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.CompiledRule;
 import io.rulecast.runtime.RuleDefinition;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The rules one routing instance runs, by {@code (domain, event_type)} in priority order (higher
- * first, then by name). Changes come from the rules stream; a version that does not compile never
- * replaces the running one. Not thread-safe: it lives in one Flink task.
+ * The rules one routing instance runs, kept in the routing core's {@link RuleTable} (by {@code
+ * (domain, event_type)} in the order replay uses too). Changes come from the rules stream; a
+ * version that does not compile never replaces the running one. Not thread-safe: it lives in one
+ * Flink task.
  */
 public final class RuleRegistry {
 
@@ -54,15 +54,9 @@ public final class RuleRegistry {
             ActiveRule previous,
             CompileException error) {}
 
-    private static final Comparator<ActiveRule> ORDER =
-            Comparator.comparingInt(ActiveRule::priority)
-                    .reversed()
-                    .thenComparing(ActiveRule::name);
-
     private final Compiler compiler;
     private final Supplier<CircuitBreaker> breakers;
-    private final Map<Long, ActiveRule> byId = new HashMap<>();
-    private Map<TypeKey, List<ActiveRule>> byType = Map.of();
+    private final RuleTable<Long, ActiveRule> table = new RuleTable<>();
 
     public RuleRegistry(Compiler compiler, Supplier<CircuitBreaker> breakers) {
         this.compiler = compiler;
@@ -71,32 +65,30 @@ public final class RuleRegistry {
 
     /** The enabled rules of an event type, highest priority first; empty when none. */
     public List<ActiveRule> rulesFor(String domain, String eventType) {
-        List<ActiveRule> rules = byType.get(new TypeKey(domain, eventType));
-        return rules == null ? List.of() : rules;
+        return table.rulesFor(domain, eventType);
     }
 
     public Collection<ActiveRule> all() {
-        return byId.values();
+        return table.all();
     }
 
     public int size() {
-        return byId.size();
+        return table.size();
     }
 
     /** The running rule of a routing row id, or null. */
     public ActiveRule get(long id) {
-        return byId.get(id);
+        return table.get(id);
     }
 
     public Applied apply(RuleChange change) {
         RoutingRow row = change.row();
-        ActiveRule previous = byId.get(row.id());
+        ActiveRule previous = table.get(row.id());
         if (change.kind() == RuleChange.Kind.DELETE || !row.enabled()) {
             if (previous == null) {
                 return new Applied(Effect.UNCHANGED, row, null, null, null);
             }
-            byId.remove(row.id());
-            reindex();
+            table.remove(row.id());
             return new Applied(Effect.STOPPED, row, null, previous, null);
         }
         String version = row.version();
@@ -105,8 +97,7 @@ public final class RuleRegistry {
                 return new Applied(Effect.UNCHANGED, row, previous, previous, null);
             }
             ActiveRule updated = previous.withRow(row);
-            byId.put(row.id(), updated);
-            reindex();
+            table.put(row.id(), updated);
             return new Applied(Effect.UPDATED, row, updated, previous, null);
         }
         CompiledRule compiled;
@@ -121,28 +112,11 @@ public final class RuleRegistry {
         } catch (CompileException e) {
             return new Applied(Effect.COMPILE_FAILED, row, previous, previous, e);
         }
-        ActiveRule active = new ActiveRule(row, compiled, breakers.get());
-        byId.put(row.id(), active);
-        reindex();
+        ActiveRule active =
+                new ActiveRule(
+                        row,
+                        new RunningRule(row.ruleId(), compiled, row.priority(), breakers.get()));
+        table.put(row.id(), active);
         return new Applied(Effect.ACTIVATED, row, active, previous, null);
     }
-
-    private void reindex() {
-        Map<TypeKey, List<ActiveRule>> index = new HashMap<>();
-        for (ActiveRule r : byId.values()) {
-            index.computeIfAbsent(
-                            new TypeKey(r.row().domain(), r.row().eventType()),
-                            k -> new ArrayList<>())
-                    .add(r);
-        }
-        Map<TypeKey, List<ActiveRule>> sorted = new HashMap<>();
-        index.forEach(
-                (k, v) -> {
-                    v.sort(ORDER);
-                    sorted.put(k, List.copyOf(v));
-                });
-        byType = sorted;
-    }
-
-    private record TypeKey(String domain, String eventType) {}
 }

@@ -1,5 +1,6 @@
 package io.rulecast.job.sink;
 
+import io.rulecast.runtime.Emission;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,20 @@ public final class TableWrite implements Serializable {
     private final String version;
     private final String eventId;
     private final long eventTimestamp;
+
+    /** An upsert or delete of the routing core as the sink takes it. */
+    public static TableWrite of(
+            Emission write, String rule, String version, String eventId, long eventTimestamp) {
+        if (write instanceof Emission.Upsert u) {
+            return new TableWrite(
+                    Kind.UPSERT, u.table(), u.row(), rule, version, eventId, eventTimestamp);
+        }
+        if (write instanceof Emission.Delete d) {
+            return new TableWrite(
+                    Kind.DELETE, d.table(), d.key(), rule, version, eventId, eventTimestamp);
+        }
+        throw new IllegalArgumentException("not a table write: " + write);
+    }
 
     public TableWrite(
             Kind kind,

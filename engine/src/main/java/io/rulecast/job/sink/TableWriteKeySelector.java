@@ -1,6 +1,6 @@
 package io.rulecast.job.sink;
 
-import java.math.BigDecimal;
+import io.rulecast.routing.KeyPath;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,15 +61,8 @@ public final class TableWriteKeySelector implements KeySelector<TableWrite, Stri
         return sb.toString();
     }
 
+    /** Numbers by value, with the routing core's one key function; the rest as text. */
     static String normalize(Object v) {
-        if (v instanceof Number n) {
-            try {
-                BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
-                return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
-            } catch (NumberFormatException e) {
-                return n.toString(); // NaN, Infinity
-            }
-        }
-        return Objects.toString(v);
+        return v instanceof Number ? KeyPath.text(v) : Objects.toString(v);
     }
 }

@@ -238,6 +238,21 @@ final class JobFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one record without a Kafka key (so the job keys it by {@code events.key.path}) to a
+     * chosen partition of the events topic, and waits for the acknowledgement.
+     */
+    void sendTo(int partition, String value) {
+        ProducerRecord<byte[], byte[]> r =
+                new ProducerRecord<>(
+                        eventsTopic, partition, null, value.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(r).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + eventsTopic, e);
+        }
+    }
+
     TopicWatcher alerts() {
         return alerts;
     }

@@ -10,6 +10,7 @@ import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.job.rules.RuleChange;
 import io.rulecast.job.sink.TableWrite;
+import io.rulecast.routing.CircuitBreaker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

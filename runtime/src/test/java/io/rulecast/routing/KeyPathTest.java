@@ -1,4 +1,4 @@
-package io.rulecast.job.events;
+package io.rulecast.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,6 +38,13 @@ class KeyPathTest {
         assertEquals("7", new KeyPath("payload.n").resolve(event));
         assertEquals("7", KeyPath.text(7L));
         assertEquals("0", KeyPath.text(new BigDecimal("0.00")));
+        // produce --key-path once gave "7.0" here; the job, replay and the caches give "7".
+        assertEquals("7", KeyPath.text(7.0));
+        assertEquals("7", KeyPath.text(new BigDecimal("7.000")));
+        assertEquals("7", KeyPath.text("7"));
+        assertEquals("1000", KeyPath.text(new BigDecimal("1E+3")));
+        assertEquals("0.5", KeyPath.text(0.5f));
+        assertEquals("true", KeyPath.text(true));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.rulecast.job.events;
+package io.rulecast.routing;
 
 import io.rulecast.event.Json;
 import java.io.Serializable;
@@ -8,11 +8,19 @@ import java.util.Map;
 
 /**
  * The {@code events.key.path} option: a dotted path into the event as scripts see it ({@code
- * eventId}, {@code payload.userId}), whose value keys {@code ctx.state} when a record has no Kafka
- * key.
+ * eventId}, {@code payload.userId}, {@code payload.items.0.id}), whose value keys {@code ctx.state}
+ * when a record has no Kafka key.
+ *
+ * <p>{@link #text} is the one way a value becomes key text: the job's state keys, replay's state
+ * keys, {@code produce --key-path}, the JDBC dimension cache and replay's dimension files all use
+ * it, so {@code 7}, {@code 7.0} and {@code "7"} key the same state and find the same row
+ * everywhere.
  */
 public final class KeyPath implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The dead-letter reason of an event without a key: no Kafka key, no value at the path. */
+    public static final String NO_KEY = "NO_KEY";
 
     private final String path;
     private final String[] segments;
@@ -35,6 +43,13 @@ public final class KeyPath implements Serializable {
         return path;
     }
 
+    /** The message of {@link #NO_KEY}, the same in the job and in replay. */
+    public String missing() {
+        return "the record has no Kafka key and the event has no value at events.key.path '"
+                + path
+                + "'";
+    }
+
     /**
      * The key text of the value at the path: strings as they are, numbers in plain notation (so
      * {@code 7} and {@code 7.0} key the same state), other values as JSON; null when the path leads
@@ -54,7 +69,12 @@ public final class KeyPath implements Serializable {
         return text(v);
     }
 
-    static String text(Object v) {
+    /**
+     * The key text of a value: strings as they are, numbers in plain notation without trailing
+     * zeros ({@code 7.0} → {@code "7"}, {@code 1E+3} → {@code "1000"}), booleans as {@code
+     * true}/{@code false}, other values as JSON; null for null.
+     */
+    public static String text(Object v) {
         if (v == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.rulecast.job.routing;
+package io.rulecast.routing;
 
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,11 +1,11 @@
-package io.rulecast.job.routing;
+package io.rulecast.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rulecast.job.routing.CircuitBreaker.State;
-import io.rulecast.job.routing.CircuitBreaker.Transition;
+import io.rulecast.routing.CircuitBreaker.State;
+import io.rulecast.routing.CircuitBreaker.Transition;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
