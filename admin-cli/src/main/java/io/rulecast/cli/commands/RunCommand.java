@@ -170,6 +170,10 @@ public final class RunCommand extends BaseCommand {
                                 + JdbcConnectionSpec.maskPassword(
                                         cfg.get(RulecastOptions.RULES_JDBC_URL))
                                 + (stopAfterSeconds == null ? " — Ctrl-C to stop" : ""));
+        int metricsPort = cfg.get(RulecastOptions.METRICS_PROMETHEUS_PORT);
+        if (metricsPort > 0) {
+            out().println("metrics for Prometheus at http://localhost:" + metricsPort + "/metrics");
+        }
         out().flush();
         Thread stopper = new Thread(() -> cancel(client), "rulecast-run-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
