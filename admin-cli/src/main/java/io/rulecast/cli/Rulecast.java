@@ -15,6 +15,7 @@ import io.rulecast.cli.commands.RolloutCommand;
 import io.rulecast.cli.commands.RunCommand;
 import io.rulecast.cli.commands.ScaffoldCommand;
 import io.rulecast.cli.commands.ShowCommand;
+import io.rulecast.cli.commands.StatusCommand;
 import io.rulecast.cli.commands.TestCommand;
 import io.rulecast.cli.commands.ValidateCommand;
 import java.util.concurrent.Callable;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             ProduceCommand.class,
             RunCommand.class,
+            StatusCommand.class,
             DemoCommand.class,
             ScaffoldCommand.class,
             TestCommand.class,

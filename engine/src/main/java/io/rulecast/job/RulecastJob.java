@@ -39,6 +39,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -98,6 +100,13 @@ public final class RulecastJob {
     private final RoutingResources resources;
     private RuntimeFactory runtimes = RuntimeFactory.DEFAULT;
     private String restorePath;
+
+    /** Prefix of the Prometheus reporter's settings that {@code metrics.prometheus.port} sets. */
+    static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.";
+
+    /** Flink's Prometheus reporter (flink-metrics-prometheus, on the classpath of the runner). */
+    static final String PROMETHEUS_FACTORY =
+            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     /**
      * @param events raw Kafka records of the events topic
@@ -323,6 +332,12 @@ public final class RulecastJob {
         if (restorePath != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
         }
+        int prometheusPort = config.get(METRICS_PROMETHEUS_PORT);
+        if (prometheusPort > 0 && !flink.containsKey(PROMETHEUS_REPORTER + "factory.class")) {
+            // Read by an embedded MiniCluster; a cluster's reporters are the cluster's own.
+            flink.set(reporterKey("factory.class"), PROMETHEUS_FACTORY);
+            flink.set(reporterKey("port"), Integer.toString(prometheusPort));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         // On a cluster an unset `parallelism` leaves `flink run -p N` (or the cluster's
         // parallelism.default) in charge; embedded, it means the documented default of 1.
@@ -332,6 +347,10 @@ public final class RulecastJob {
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
         build(env);
         return env;
+    }
+
+    private static ConfigOption<String> reporterKey(String suffix) {
+        return ConfigOptions.key(PROMETHEUS_REPORTER + suffix).stringType().noDefaultValue();
     }
 
     /** Runs the job until it ends (it does not, unless cancelled or failed for good). */

@@ -360,6 +360,15 @@ public final class RulecastOptions {
                                     + " job stops; 'rulecast run' resumes from the latest one there"
                                     + " (default for 'rulecast run': ~/.rulecast/checkpoints/<job.name>).");
 
+    public static final ConfigOption<Integer> METRICS_PROMETHEUS_PORT =
+            ConfigOptions.key("metrics.prometheus.port")
+                    .intType()
+                    .defaultValue(9249)
+                    .withDescription(
+                            "Port on which an embedded run ('rulecast run', 'demo') serves Flink's"
+                                    + " metrics for Prometheus (/metrics); 0 turns it off. On a"
+                                    + " cluster, the cluster's metrics.reporter.* settings apply.");
+
     /**
      * Prefix of raw Flink settings, e.g. {@code flink.state.checkpoints.dir=file:///ckpt}; the
      * prefix is stripped and the rest handed to Flink as is.
@@ -407,5 +416,6 @@ public final class RulecastOptions {
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,
                     CHECKPOINT_DIR,
-                    JOB_NAME);
+                    JOB_NAME,
+                    METRICS_PROMETHEUS_PORT);
 }

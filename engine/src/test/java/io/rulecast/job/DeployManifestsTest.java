@@ -118,6 +118,38 @@ class DeployManifestsTest {
     }
 
     @Test
+    void prometheusScrapesThePodsOnTheReportersPort() throws IOException {
+        JsonNode spec = read("flinkdeployment.yaml").path("spec");
+        String port = spec.path("flinkConfiguration").path("metrics.reporter.prom.port").asText();
+        JsonNode pod = spec.path("podTemplate");
+        JsonNode annotations = pod.path("metadata").path("annotations");
+        assertEquals("true", annotations.path("prometheus.io/scrape").asText());
+        assertEquals(port, annotations.path("prometheus.io/port").asText());
+        JsonNode containerPort = pod.path("spec").path("containers").path(0).path("ports").path(0);
+        assertEquals(port, containerPort.path("containerPort").asText());
+
+        JsonNode monitor = read("podmonitor.yaml");
+        assertEquals("monitoring.coreos.com/v1", monitor.path("apiVersion").asText());
+        assertEquals("PodMonitor", monitor.path("kind").asText());
+        // It selects the pods by their labels and scrapes the named container port.
+        JsonNode podLabels = pod.path("metadata").path("labels");
+        monitor.path("spec")
+                .path("selector")
+                .path("matchLabels")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                assertEquals(
+                                        e.getValue().asText(),
+                                        podLabels.path(e.getKey()).asText(),
+                                        "pod label " + e.getKey()));
+        assertFalse(monitor.path("spec").path("selector").path("matchLabels").isEmpty());
+        assertEquals(
+                containerPort.path("name").asText(),
+                monitor.path("spec").path("podMetricsEndpoints").path(0).path("port").asText());
+    }
+
+    @Test
     void kustomizationListsEveryManifest() throws IOException {
         JsonNode k = read("kustomization.yaml");
         assertEquals("Kustomization", k.path("kind").asText());

@@ -69,9 +69,11 @@ class RulecastConfigTest {
                         "script.output.limit",
                         "state.ttl",
                         "parallelism",
-                        "checkpoint.interval")) {
+                        "checkpoint.interval",
+                        "metrics.prometheus.port")) {
             assertTrue(keys.contains(k), k);
         }
+        assertEquals(9249, RulecastOptions.METRICS_PROMETHEUS_PORT.defaultValue());
         assertEquals("dims.user.ttl", RulecastOptions.dimTtl("user").key());
         assertEquals(Duration.ofMinutes(10), RulecastOptions.dimTtl("user").defaultValue());
         assertEquals(100_000L, RulecastOptions.dimMaxEntries("user").defaultValue());

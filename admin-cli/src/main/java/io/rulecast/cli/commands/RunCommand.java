@@ -12,12 +12,17 @@ import io.rulecast.job.RulecastOptions;
 import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +32,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,6 +98,14 @@ public final class RunCommand extends BaseCommand {
                     RulecastOptions.RULES_JDBC_USER.key(), connection.database().user());
             overrides.putIfAbsent(
                     RulecastOptions.RULES_JDBC_PASSWORD.key(), connection.database().password());
+        }
+        boolean restPortSet =
+                Stream.of("flink.rest.port", "flink.rest.bind-port")
+                        .anyMatch(k -> overrides.containsKey(k) || file.getProperty(k) != null);
+        if (!restPortSet) {
+            // Flink's own default port when free, for 'rulecast status'; a MiniCluster's REST
+            // endpoint otherwise takes a random port.
+            overrides.put("flink.rest.bind-port", REST_PORTS);
         }
         String bootstrap = System.getenv("RULECAST_BOOTSTRAP_SERVERS");
         String bootstrapKey = RulecastOptions.KAFKA_BOOTSTRAP_SERVERS.key();
@@ -170,6 +184,21 @@ public final class RunCommand extends BaseCommand {
                                 + JdbcConnectionSpec.maskPassword(
                                         cfg.get(RulecastOptions.RULES_JDBC_URL))
                                 + (stopAfterSeconds == null ? " — Ctrl-C to stop" : ""));
+        if (!restPortSet) {
+            restAddress(client.getJobID().toString())
+                    .ifPresent(
+                            url ->
+                                    out().println(
+                                                    "Flink REST API at "
+                                                            + url
+                                                            + " (rulecast status --flink-rest "
+                                                            + url
+                                                            + ")"));
+        }
+        int metricsPort = cfg.get(RulecastOptions.METRICS_PROMETHEUS_PORT);
+        if (metricsPort > 0) {
+            out().println("metrics for Prometheus at http://localhost:" + metricsPort + "/metrics");
+        }
         out().flush();
         Thread stopper = new Thread(() -> cancel(client), "rulecast-run-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -284,5 +313,33 @@ public final class RunCommand extends BaseCommand {
             r = r.getCause();
         }
         return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
+    }
+
+    /** Ports tried, in order, for the embedded cluster's REST endpoint. */
+    static final String REST_PORTS = "8081-8099";
+
+    /** The REST address among {@link #REST_PORTS} whose cluster runs {@code jobId}, if any. */
+    private static Optional<String> restAddress(String jobId) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        for (int port = 8081; port <= 8099; port++) {
+            String url = "http://localhost:" + port;
+            try {
+                HttpResponse<String> r =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(url + "/jobs/overview"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains(jobId)) {
+                    return Optional.of(url);
+                }
+            } catch (IOException e) {
+                // nothing there
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -2,11 +2,15 @@ package io.rulecast.job.output;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -101,7 +105,12 @@ public final class KafkaOutputs {
 
         private static final int HEADER_OVERHEAD = 10;
 
+        /** Distinct (stage, reason) pairs with a counter of their own; reasons are a fixed set. */
+        static final int MAX_REASONS = 100;
+
         private final int maxRequestSize;
+        private transient MetricGroup metrics;
+        private transient Map<String, Counter> deadLetters;
 
         OutputMessageSerializer(int maxRequestSize) {
             this.maxRequestSize = maxRequestSize;
@@ -111,9 +120,43 @@ public final class KafkaOutputs {
             this(DEFAULT_MAX_REQUEST_SIZE);
         }
 
+        /**
+         * Counts dead letters as {@code deadLetters} under the groups {@code stage} and {@code
+         * reason} of the sink's writer (labels in Prometheus).
+         */
+        @Override
+        public void open(
+                SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
+                throws Exception {
+            metrics = context.getMetricGroup();
+            deadLetters = new HashMap<>();
+        }
+
+        private void countDeadLetter(Map<String, String> headers) {
+            String reason = headers.get(Messages.HEADER_REASON);
+            if (reason == null || metrics == null) {
+                return;
+            }
+            String stage = headers.getOrDefault(Messages.HEADER_STAGE, "");
+            String k = stage + "/" + reason;
+            Counter c = deadLetters.get(k);
+            if (c == null) {
+                if (deadLetters.size() >= MAX_REASONS) {
+                    return;
+                }
+                c =
+                        metrics.addGroup("stage", stage)
+                                .addGroup("reason", reason)
+                                .counter("deadLetters");
+                deadLetters.put(k, c);
+            }
+            c.inc();
+        }
+
         @Override
         public ProducerRecord<byte[], byte[]> serialize(
                 OutputMessage m, KafkaSinkContext context, Long timestamp) {
+            countDeadLetter(m.headers());
             RecordHeaders headers = new RecordHeaders();
             int size = RECORD_OVERHEAD + (m.key() == null ? 0 : m.key().length);
             for (Map.Entry<String, String> h : m.headers().entrySet()) {
