@@ -19,9 +19,6 @@ import java.util.Map;
 public final class KeyPath implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The dead-letter reason of an event without a key: no Kafka key, no value at the path. */
-    public static final String NO_KEY = "NO_KEY";
-
     private final String path;
     private final String[] segments;
 
@@ -43,7 +40,7 @@ public final class KeyPath implements Serializable {
         return path;
     }
 
-    /** The message of {@link #NO_KEY}, the same in the job and in replay. */
+    /** The message of {@link DeadLetterReason#NO_KEY}, the same in the job and in replay. */
     public String missing() {
         return "the record has no Kafka key and the event has no value at events.key.path '"
                 + path

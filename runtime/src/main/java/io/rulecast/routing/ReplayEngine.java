@@ -7,7 +7,6 @@ import io.rulecast.event.Json;
 import io.rulecast.event.ParseResult;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.DimensionLookup;
-import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.RuleDefinition;
 import io.rulecast.runtime.RuleId;
 import io.rulecast.runtime.ScriptRuntime;
@@ -30,7 +29,7 @@ public final class ReplayEngine implements AutoCloseable {
     /** What replaying an event gave, in order. */
     public interface Listener {
         /** Not an event, or an event without a key; {@code eventId} when the input had one. */
-        void rejected(String eventId, String reason, String message);
+        void rejected(String eventId, DeadLetterReason reason, String message);
 
         /** One rule ran (or was refused by its breaker, or did not compile) over the event. */
         void ran(BusinessEvent event, RunningRule rule, String ruleName, RuleRunner.Run run);
@@ -126,14 +125,14 @@ public final class ReplayEngine implements AutoCloseable {
     public void replay(byte[] rawValue, Listener out) throws Exception {
         ParseResult parsed = parser.parse(rawValue);
         if (parsed instanceof ParseResult.Rejected rej) {
-            out.rejected(eventIdOf(rawValue), rej.reason().name(), rej.message());
+            out.rejected(eventIdOf(rawValue), DeadLetterReason.of(rej.reason()), rej.message());
             return;
         }
         BusinessEvent event = ((ParseResult.Parsed) parsed).event();
         Map<String, Object> view = event.scriptView();
         String key = keyPath.resolve(view);
         if (key == null) {
-            out.rejected(event.eventId(), KeyPath.NO_KEY, keyPath.missing());
+            out.rejected(event.eventId(), DeadLetterReason.NO_KEY, keyPath.missing());
             return;
         }
         List<Entry> rules = table.rulesFor(event.domain(), event.type());
@@ -151,7 +150,7 @@ public final class ReplayEngine implements AutoCloseable {
                         name,
                         new RuleRunner.Run(
                                 null,
-                                FailureReason.COMPILE_ERROR.name(),
+                                DeadLetterReason.COMPILE_ERROR,
                                 e.error().getMessage(),
                                 List.of(),
                                 List.of(),

@@ -15,11 +15,6 @@ import java.util.Map;
  * the result. What to do with the result (collect, count, print) is the caller's.
  */
 public final class RuleRunner {
-    /** The rule's breaker is open: the event was not run. */
-    public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
-
-    /** The rule ran but a table write does not fit its table. */
-    public static final String BAD_OUTPUT = "BAD_OUTPUT";
 
     /**
      * The table/column check of an upsert or delete: null when the table takes it, else why not.
@@ -37,15 +32,15 @@ public final class RuleRunner {
      * What a run gave.
      *
      * @param outcome the invocation's outcome; null when the breaker refused the event
-     * @param reason null on success, else the dead-letter reason ({@link
-     *     io.rulecast.runtime.FailureReason} name, {@link #BAD_OUTPUT} or {@link #CIRCUIT_OPEN})
+     * @param reason null on success, else the dead-letter reason (the failure's, {@link
+     *     DeadLetterReason#BAD_OUTPUT} or {@link DeadLetterReason#CIRCUIT_OPEN})
      * @param writes on success: the upserts and deletes in emission order
      * @param messages on success: the alerts and metrics in emission order
      * @param transition what the result did to the breaker
      */
     public record Run(
             Outcome outcome,
-            String reason,
+            DeadLetterReason reason,
             String message,
             List<Emission> writes,
             List<Emission> messages,
@@ -76,7 +71,7 @@ public final class RuleRunner {
         if (breaker != null && !breaker.allow()) {
             return new Run(
                     null,
-                    CIRCUIT_OPEN,
+                    DeadLetterReason.CIRCUIT_OPEN,
                     "circuit breaker of "
                             + rule.name()
                             + " is open; it retries after breaker.cooldown",
@@ -86,20 +81,20 @@ public final class RuleRunner {
         }
         state.begin();
         Outcome outcome = rule.compiled().invoke(eventView, state, dims);
-        String reason = null;
+        DeadLetterReason reason = null;
         String message = null;
         List<Emission> writes = List.of();
         List<Emission> messages = List.of();
         if (outcome.failed()) {
             Failure f = outcome.failure();
-            reason = f.reason().name();
+            reason = DeadLetterReason.of(f.reason());
             message = f.message();
         } else {
             for (Emission e : outcome.emissions()) {
                 if (e instanceof Emission.Upsert || e instanceof Emission.Delete) {
                     String bad = check(e);
                     if (bad != null) {
-                        reason = BAD_OUTPUT;
+                        reason = DeadLetterReason.BAD_OUTPUT;
                         message = bad;
                         break;
                     }

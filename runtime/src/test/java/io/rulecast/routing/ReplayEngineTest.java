@@ -61,7 +61,7 @@ class ReplayEngineTest {
                 json.getBytes(StandardCharsets.UTF_8),
                 new ReplayEngine.Listener() {
                     @Override
-                    public void rejected(String eventId, String reason, String message) {
+                    public void rejected(String eventId, DeadLetterReason reason, String message) {
                         out.add(eventId + " rejected " + reason);
                     }
 
@@ -137,7 +137,8 @@ class ReplayEngineTest {
                             .getBytes(StandardCharsets.UTF_8),
                     new ReplayEngine.Listener() {
                         @Override
-                        public void rejected(String eventId, String reason, String message) {}
+                        public void rejected(
+                                String eventId, DeadLetterReason reason, String message) {}
 
                         @Override
                         public void ran(
@@ -168,7 +169,7 @@ class ReplayEngineTest {
         RunningRule r = new RunningRule(def.id(), runtime.compile(def), 0, breaker);
         RuleRunner.Run first =
                 runner.run(r, Map.of("payload", Map.of()), state, DimensionLookup.NONE);
-        assertEquals(RuleRunner.BAD_OUTPUT, first.reason());
+        assertEquals(DeadLetterReason.BAD_OUTPUT, first.reason());
         assertEquals("upsert refused: no table t", first.message());
         assertNull(state.get("n"));
         RuleRunner.Run second =
@@ -176,7 +177,7 @@ class ReplayEngineTest {
         assertEquals(CircuitBreaker.Transition.OPENED, second.transition());
         RuleRunner.Run third =
                 runner.run(r, Map.of("payload", Map.of()), state, DimensionLookup.NONE);
-        assertEquals(RuleRunner.CIRCUIT_OPEN, third.reason());
+        assertEquals(DeadLetterReason.CIRCUIT_OPEN, third.reason());
         assertFalse(third.invoked());
         assertTrue(first.invoked());
     }

@@ -2,6 +2,7 @@ package io.rulecast.cli.replay;
 
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.KeyPath;
 import io.rulecast.routing.ReplayEngine;
 import io.rulecast.routing.RuleRunner;
@@ -132,9 +133,9 @@ public final class Replayer implements AutoCloseable {
         }
 
         @Override
-        public void rejected(String eventId, String reason, String message) {
+        public void rejected(String eventId, DeadLetterReason reason, String message) {
             stats.rejected++;
-            out.accept(ReplayLines.rejected(eventId, reason, message));
+            out.accept(ReplayLines.rejected(eventId, reason.name(), message));
         }
 
         @Override
@@ -144,7 +145,7 @@ public final class Replayer implements AutoCloseable {
                 stats.failures++;
                 out.accept(
                         ReplayLines.failure(
-                                event.eventId(), ruleName, run.reason(), run.message()));
+                                event.eventId(), ruleName, run.reason().name(), run.message()));
                 return;
             }
             for (Emission e : run.outcome().emissions()) {

@@ -8,6 +8,7 @@ import io.rulecast.cli.scaffold.DomainSpec.Metric;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
 import io.rulecast.event.ParseResult;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.KeyPath;
 import io.rulecast.runtime.Language;
 import java.math.BigDecimal;
@@ -86,9 +87,9 @@ final class SpecOracle {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("eventId", event.eventId());
             m.put("kind", "rejected");
-            m.put("reason", KeyPath.NO_KEY);
+            m.put("reason", DeadLetterReason.NO_KEY.name());
             out.add(m);
-            branches.add("rejected:" + KeyPath.NO_KEY);
+            branches.add("rejected:" + DeadLetterReason.NO_KEY);
             return new Result(out, branches);
         }
         EventType type = spec.event(event.type());

@@ -3,6 +3,7 @@ package io.rulecast.job.events;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
 import io.rulecast.event.ParseResult;
+import io.rulecast.routing.DeadLetterReason;
 import java.io.Serializable;
 
 /**
@@ -13,7 +14,7 @@ public final class EventReader implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** An event, or why the value is not one ({@link io.rulecast.event.RejectionReason} name). */
-    public record Result(BusinessEvent event, String reason, String message) {
+    public record Result(BusinessEvent event, DeadLetterReason reason, String message) {
         public boolean ok() {
             return event != null;
         }
@@ -38,6 +39,6 @@ public final class EventReader implements Serializable {
             return new Result(p.event(), null, null);
         }
         ParseResult.Rejected rejected = (ParseResult.Rejected) r;
-        return new Result(null, rejected.reason().name(), rejected.message());
+        return new Result(null, DeadLetterReason.of(rejected.reason()), rejected.message());
     }
 }

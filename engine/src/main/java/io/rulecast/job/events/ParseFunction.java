@@ -3,6 +3,7 @@ package io.rulecast.job.events;
 import io.rulecast.job.Descriptors;
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.KeyPath;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -44,14 +45,15 @@ public final class ParseFunction extends ProcessFunction<RawRecord, RoutedEvent>
         }
         String key = raw.hasKey() ? raw.keyString() : keyPath.resolve(r.event().scriptView());
         if (key == null) {
-            reject(raw, ctx, Messages.NO_KEY, keyPath.missing(), r.event().eventId());
+            reject(raw, ctx, DeadLetterReason.NO_KEY, keyPath.missing(), r.event().eventId());
             return;
         }
         parsed.inc();
         out.collect(new RoutedEvent(key, raw));
     }
 
-    private void reject(RawRecord raw, Context ctx, String reason, String message, String eventId) {
+    private void reject(
+            RawRecord raw, Context ctx, DeadLetterReason reason, String message, String eventId) {
         rejected.inc();
         OutputMessage dead =
                 Messages.deadLetter(

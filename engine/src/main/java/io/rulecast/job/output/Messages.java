@@ -2,8 +2,7 @@ package io.rulecast.job.output;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.events.RawRecord;
-import io.rulecast.routing.KeyPath;
-import io.rulecast.routing.RuleRunner;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.runtime.Emission;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ public final class Messages {
     public static final String RULE_COMPILE_FAILED = "RULE_COMPILE_FAILED";
 
     /** A rule's circuit breaker opened: its events go to the dead-letter topic. */
-    public static final String CIRCUIT_OPEN = RuleRunner.CIRCUIT_OPEN;
+    public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
 
     /**
      * An invocation of a rule kept its task thread {@link io.rulecast.runtime.Guard#STUCK_FACTOR} ×
@@ -51,18 +50,6 @@ public final class Messages {
 
     /** A rule's circuit breaker closed again after successful trial events. */
     public static final String CIRCUIT_CLOSED = "CIRCUIT_CLOSED";
-
-    /** Dead-letter reason: no enabled rule serves the event's (domain, type). */
-    public static final String NO_RULE = "NO_RULE";
-
-    /** Dead-letter reason: a rule's table write failed the allow-list or schema check. */
-    public static final String BAD_OUTPUT = RuleRunner.BAD_OUTPUT;
-
-    /** Dead-letter reason: the record has no Kafka key and nothing at events.key.path. */
-    public static final String NO_KEY = KeyPath.NO_KEY;
-
-    /** Dead-letter reason (stage {@code sink}): the database refused a row the rule wrote. */
-    public static final String SINK_REFUSED = "SINK_REFUSED";
 
     /**
      * Header of a record whose value was cut to fit the producer's {@code max.request.size}: the
@@ -99,7 +86,7 @@ public final class Messages {
             String topic,
             RawRecord raw,
             Stage stage,
-            String reason,
+            DeadLetterReason reason,
             String message,
             String rule,
             String version,
@@ -107,8 +94,8 @@ public final class Messages {
             long time) {
         Map<String, String> headers = raw.headersAsText();
         headers.put(HEADER_STAGE, stage.id());
-        headers.put(HEADER_REASON, reason);
-        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason : message));
+        headers.put(HEADER_REASON, reason.name());
+        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason.name() : message));
         putOrRemove(headers, HEADER_RULE, rule);
         putOrRemove(headers, HEADER_VERSION, version);
         putOrRemove(headers, HEADER_EVENT_ID, eventId);
@@ -127,7 +114,7 @@ public final class Messages {
      */
     public static OutputMessage sinkDeadLetter(
             String topic,
-            String reason,
+            DeadLetterReason reason,
             String message,
             String kind,
             String table,
@@ -145,8 +132,8 @@ public final class Messages {
         json.put("delete".equals(kind) ? "key" : "row", row);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(HEADER_STAGE, Stage.SINK.id());
-        headers.put(HEADER_REASON, reason);
-        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason : message));
+        headers.put(HEADER_REASON, reason.name());
+        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason.name() : message));
         putOrRemove(headers, HEADER_RULE, rule);
         putOrRemove(headers, HEADER_VERSION, version);
         putOrRemove(headers, HEADER_EVENT_ID, eventId);

@@ -13,6 +13,7 @@ import io.rulecast.job.rules.RuleChange;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.job.sink.TableWrite;
 import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.RuleRunner;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.DimensionLookup;
@@ -328,7 +329,7 @@ public final class RoutingFunction
                         ctx,
                         raw,
                         Messages.Stage.ROUTE,
-                        Messages.NO_RULE,
+                        DeadLetterReason.NO_RULE,
                         "no enabled rule serves " + event.domain() + "/" + event.type(),
                         null,
                         null,
@@ -509,7 +510,7 @@ public final class RoutingFunction
             ReadOnlyContext ctx,
             RawRecord raw,
             Messages.Stage stage,
-            String reason,
+            DeadLetterReason reason,
             String message,
             String rule,
             String version,

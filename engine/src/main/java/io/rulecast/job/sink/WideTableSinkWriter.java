@@ -2,6 +2,7 @@ package io.rulecast.job.sink;
 
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
+import io.rulecast.routing.DeadLetterReason;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,7 @@ final class WideTableSinkWriter implements AutoCloseable {
         String reason = catalog.checkAgainstDatabase(w);
         if (reason != null) {
             // The routing function checks too; reaching this means the schema changed in between.
-            deadLetter(w, Messages.BAD_OUTPUT, describe(w) + " refused: " + reason);
+            deadLetter(w, DeadLetterReason.BAD_OUTPUT, describe(w) + " refused: " + reason);
             return;
         }
         buffer.add(w);
@@ -154,7 +155,7 @@ final class WideTableSinkWriter implements AutoCloseable {
             }
             deadLetter(
                     r.write(),
-                    Messages.SINK_REFUSED,
+                    DeadLetterReason.SINK_REFUSED,
                     "the database refused the "
                             + describe(r.write())
                             + ": "
@@ -239,7 +240,8 @@ final class WideTableSinkWriter implements AutoCloseable {
         return results;
     }
 
-    private void deadLetter(TableWrite w, String reason, String message) throws IOException {
+    private void deadLetter(TableWrite w, DeadLetterReason reason, String message)
+            throws IOException {
         if (deadLetters == null || deadLetterTopic == null) {
             throw new IOException(
                     message

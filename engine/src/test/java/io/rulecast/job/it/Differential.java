@@ -6,6 +6,7 @@ import io.rulecast.job.output.Messages;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.job.sink.TableWrite;
 import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.KeyPath;
 import io.rulecast.routing.ReplayEngine;
 import io.rulecast.routing.RuleRunner;
@@ -131,8 +132,9 @@ final class Differential {
                         raw.getBytes(StandardCharsets.UTF_8),
                         new ReplayEngine.Listener() {
                             @Override
-                            public void rejected(String eventId, String reason, String message) {
-                                dead.add(deadLetter(reason, null, raw));
+                            public void rejected(
+                                    String eventId, DeadLetterReason reason, String message) {
+                                dead.add(deadLetter(reason.name(), null, raw));
                             }
 
                             @Override
@@ -142,7 +144,7 @@ final class Differential {
                                     String name,
                                     RuleRunner.Run run) {
                                 if (!run.ok()) {
-                                    dead.add(deadLetter(run.reason(), name, raw));
+                                    dead.add(deadLetter(run.reason().name(), name, raw));
                                     return;
                                 }
                                 String id = event.eventId();
@@ -172,7 +174,8 @@ final class Differential {
                             @Override
                             public void unmatched(BusinessEvent event) {
                                 if (unroutedDeadLetter) {
-                                    dead.add(deadLetter(Messages.NO_RULE, null, raw));
+                                    dead.add(
+                                            deadLetter(DeadLetterReason.NO_RULE.name(), null, raw));
                                 }
                             }
                         });

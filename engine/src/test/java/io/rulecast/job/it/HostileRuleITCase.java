@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.job.output.Messages;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.time.Duration;
@@ -109,7 +110,7 @@ class HostileRuleITCase {
                         TopicWatcher.Received r =
                                 job.dlq().await(x -> id.equals(eventIdOf(x)), WAIT);
                         last = r.header(Messages.HEADER_REASON);
-                        if (!Messages.NO_RULE.equals(last)) {
+                        if (!DeadLetterReason.NO_RULE.name().equals(last)) {
                             stopped++;
                         }
                     }
@@ -132,8 +133,12 @@ class HostileRuleITCase {
                             .matching(
                                     r ->
                                             !(eventIdOf(r).startsWith("probe-")
-                                                    && Messages.NO_RULE.equals(
-                                                            r.header(Messages.HEADER_REASON))));
+                                                    && DeadLetterReason.NO_RULE
+                                                            .name()
+                                                            .equals(
+                                                                    r.header(
+                                                                            Messages
+                                                                                    .HEADER_REASON))));
             for (TopicWatcher.Received r : dead) {
                 String eventId = eventIdOf(r);
                 assertTrue(hostileIds.contains(eventId), "only hostile events are dead: " + r);
@@ -143,7 +148,7 @@ class HostileRuleITCase {
                                 .findFirst()
                                 .orElseThrow();
                 String reason = r.header(Messages.HEADER_REASON);
-                if (!reason.equals(Messages.NO_RULE)) {
+                if (!reason.equals(DeadLetterReason.NO_RULE.name())) {
                     assertEquals(h.rule(), r.header(Messages.HEADER_RULE), r.toString());
                     assertTrue(
                             h.reasons().contains(reason) || reason.equals(Messages.CIRCUIT_OPEN),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.job.output.Messages;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class OversizedDeadLetterITCase {
                     Arrays.copyOf(json.getBytes(StandardCharsets.UTF_8), value.length),
                     value,
                     "the value is the start of the event");
-            assertEquals(Messages.NO_RULE, big.header(Messages.HEADER_REASON));
+            assertEquals(DeadLetterReason.NO_RULE.name(), big.header(Messages.HEADER_REASON));
             assertTrue(
                     big.header(Messages.HEADER_SOURCE).startsWith(job.eventsTopic + "-"),
                     "where the whole event is: " + big.header(Messages.HEADER_SOURCE));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.output.Messages;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.net.URI;
@@ -51,7 +52,7 @@ class ProxyReturnITCase {
                     "TIMEOUT",
                     "SANDBOX_VIOLATION",
                     Messages.CIRCUIT_OPEN,
-                    Messages.NO_RULE);
+                    DeadLetterReason.NO_RULE.name());
 
     private record Hostile(String type, String language, String script) {
         String rule() {
@@ -132,7 +133,7 @@ class ProxyReturnITCase {
                         }
                         String reason = r.header(Messages.HEADER_REASON);
                         assertTrue(REASONS.contains(reason), h.rule() + ": " + r);
-                        if (!Messages.NO_RULE.equals(reason)) {
+                        if (!DeadLetterReason.NO_RULE.name().equals(reason)) {
                             assertEquals(h.rule(), r.header(Messages.HEADER_RULE), r.toString());
                             stopped++;
                         }
@@ -147,8 +148,12 @@ class ProxyReturnITCase {
                             .matching(
                                     r ->
                                             !(eventIdOf(r).startsWith("probe-")
-                                                    && Messages.NO_RULE.equals(
-                                                            r.header(Messages.HEADER_REASON))));
+                                                    && DeadLetterReason.NO_RULE
+                                                            .name()
+                                                            .equals(
+                                                                    r.header(
+                                                                            Messages
+                                                                                    .HEADER_REASON))));
             for (TopicWatcher.Received r : dead) {
                 assertTrue(hostileIds.contains(eventIdOf(r)), "only hostile events are dead: " + r);
             }

@@ -4,6 +4,7 @@ import static io.rulecast.job.it.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rulecast.job.output.Messages;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.time.Duration;
@@ -73,8 +74,12 @@ class RulesRestoreITCase {
                                     r ->
                                             String.valueOf(r.header(Messages.HEADER_EVENT_ID))
                                                             .startsWith("later-")
-                                                    && !Messages.NO_RULE.equals(
-                                                            r.header(Messages.HEADER_REASON))),
+                                                    && !DeadLetterReason.NO_RULE
+                                                            .name()
+                                                            .equals(
+                                                                    r.header(
+                                                                            Messages
+                                                                                    .HEADER_REASON))),
                     "after " + seenDeleted);
         }
     }
@@ -93,8 +98,9 @@ class RulesRestoreITCase {
                         .matching(
                                 r ->
                                         id.equals(r.header(Messages.HEADER_EVENT_ID))
-                                                && Messages.NO_RULE.equals(
-                                                        r.header(Messages.HEADER_REASON)))
+                                                && DeadLetterReason.NO_RULE
+                                                        .name()
+                                                        .equals(r.header(Messages.HEADER_REASON)))
                         .isEmpty()) {
                     return id;
                 }

@@ -4,6 +4,7 @@ import static io.rulecast.job.it.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rulecast.job.output.Messages;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.net.URI;
@@ -39,7 +40,10 @@ class RulesSourceITCase {
             for (int n = 1;
                     job.dlq()
                             .matching(
-                                    r -> Messages.NO_RULE.equals(r.header(Messages.HEADER_REASON)))
+                                    r ->
+                                            DeadLetterReason.NO_RULE
+                                                    .name()
+                                                    .equals(r.header(Messages.HEADER_REASON)))
                             .isEmpty();
                     n++) {
                 if (System.nanoTime() > deadline) {

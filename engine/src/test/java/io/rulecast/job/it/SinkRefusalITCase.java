@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.job.output.Messages;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.KafkaBrokerExtension;
 import io.rulecast.testing.MariaDbExtension;
 import java.time.Duration;
@@ -112,7 +113,7 @@ class SinkRefusalITCase {
             }
             assertEquals(refused, deadRows, "every refused row, with its values, and no other");
             assertEquals(refused.size(), dead.size(), "each refused row once: " + dead);
-            assertEquals(Messages.SINK_REFUSED, reasons.get("long"));
+            assertEquals(DeadLetterReason.SINK_REFUSED.name(), reasons.get("long"));
             // A writer notices a change of the table at once: either its catalog sees it when it
             // checks the write, or the database refuses one write and the catalog reloads. So
             // at most one refusal by the database per writer (two writers) and change.
@@ -120,7 +121,12 @@ class SinkRefusalITCase {
                 long byDatabase =
                         reasons.entrySet().stream()
                                 .filter(e -> e.getKey().startsWith(prefix))
-                                .filter(e -> e.getValue().equals(Messages.SINK_REFUSED))
+                                .filter(
+                                        e ->
+                                                e.getValue()
+                                                        .equals(
+                                                                DeadLetterReason.SINK_REFUSED
+                                                                        .name()))
                                 .count();
                 assertTrue(
                         byDatabase <= 2,
@@ -130,9 +136,15 @@ class SinkRefusalITCase {
                                 .filter(e -> e.getKey().startsWith(prefix))
                                 .allMatch(
                                         e ->
-                                                e.getValue().equals(Messages.SINK_REFUSED)
+                                                e.getValue()
+                                                                .equals(
+                                                                        DeadLetterReason
+                                                                                .SINK_REFUSED
+                                                                                .name())
                                                         || e.getValue()
-                                                                .equals(Messages.BAD_OUTPUT)),
+                                                                .equals(
+                                                                        DeadLetterReason.BAD_OUTPUT
+                                                                                .name())),
                         reasons.toString());
             }
             Map<String, Map<String, Object>> moved =

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.events.RawRecord;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.runtime.Emission;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -34,7 +35,7 @@ class MessagesTest {
                         "dlq",
                         raw,
                         Messages.Stage.PARSE,
-                        "MALFORMED_JSON",
+                        DeadLetterReason.MALFORMED_JSON,
                         "line 1\nline 2",
                         null,
                         null,
@@ -60,7 +61,7 @@ class MessagesTest {
                         "dlq",
                         raw,
                         Messages.Stage.RULE,
-                        "SCRIPT_ERROR",
+                        DeadLetterReason.SCRIPT_ERROR,
                         "boom",
                         "d/t/main",
                         "abc",

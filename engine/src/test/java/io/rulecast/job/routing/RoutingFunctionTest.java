@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.rules.RoutingRow;
+import io.rulecast.routing.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class RoutingFunctionTest {
             h.event("k", "e-1", "shop", "nobody", Map.of("a", 1));
             List<OutputMessage> dlq = onTopic(h.messages(), "dlq");
             assertEquals(1, dlq.size());
-            assertEquals(Messages.NO_RULE, reason(dlq.get(0)));
+            assertEquals(DeadLetterReason.NO_RULE.name(), reason(dlq.get(0)));
             assertEquals("route", dlq.get(0).headers().get(Messages.HEADER_STAGE));
             assertEquals("e-1", dlq.get(0).headers().get(Messages.HEADER_EVENT_ID));
         }
@@ -134,13 +135,15 @@ class RoutingFunctionTest {
                     new RoutingRow(
                             1, "shop", "order", "main", "groovy", r.script(), null, false, 0, 2));
             h.event("k", "e-1", "shop", "order", Map.of());
-            assertEquals(Messages.NO_RULE, reason(onTopic(h.messages(), "dlq").get(0)));
+            assertEquals(
+                    DeadLetterReason.NO_RULE.name(), reason(onTopic(h.messages(), "dlq").get(0)));
             h.rule(r);
             h.event("k", "e-2", "shop", "order", Map.of());
             assertEquals(1, onTopic(h.messages(), "metrics").size());
             h.delete(r);
             h.event("k", "e-3", "shop", "order", Map.of());
-            assertEquals(Messages.NO_RULE, reason(onTopic(h.messages(), "dlq").get(0)));
+            assertEquals(
+                    DeadLetterReason.NO_RULE.name(), reason(onTopic(h.messages(), "dlq").get(0)));
         }
     }
 
@@ -192,7 +195,7 @@ class RoutingFunctionTest {
             assertEquals(List.of(), h.writes());
             assertEquals(List.of(), onTopic(out, "metrics"), "all or nothing");
             OutputMessage dead = onTopic(out, "dlq").get(0);
-            assertEquals(Messages.BAD_OUTPUT, reason(dead));
+            assertEquals(DeadLetterReason.BAD_OUTPUT.name(), reason(dead));
             assertTrue(dead.headers().get(Messages.HEADER_MESSAGE).contains("secret"));
         }
     }
@@ -331,7 +334,7 @@ class RoutingFunctionTest {
             assertEquals("shop/order/main", alert.get("rule"));
             // The rule does not run: its event is unrouted.
             assertEquals(
-                    List.of(Messages.NO_RULE),
+                    List.of(DeadLetterReason.NO_RULE.name()),
                     onTopic(messages, "dlq").stream().map(RoutingHarness::reason).toList());
         }
     }

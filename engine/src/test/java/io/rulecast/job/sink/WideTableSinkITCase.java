@@ -8,6 +8,7 @@ import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
 import io.rulecast.job.sink.TableWrite.Kind;
+import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.testing.MariaDbExtension;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -115,11 +116,11 @@ class WideTableSinkITCase {
     /** The writes the sink refuses, by event id, and the reason each dead letter carries. */
     private static final Map<String, String> REFUSED =
             Map.of(
-                    "e-1", Messages.BAD_OUTPUT,
-                    "e-2000", Messages.BAD_OUTPUT,
-                    "e-2001", Messages.BAD_OUTPUT,
-                    "e-u1", Messages.BAD_OUTPUT,
-                    "e-3000", Messages.SINK_REFUSED);
+                    "e-1", DeadLetterReason.BAD_OUTPUT.name(),
+                    "e-2000", DeadLetterReason.BAD_OUTPUT.name(),
+                    "e-2001", DeadLetterReason.BAD_OUTPUT.name(),
+                    "e-u1", DeadLetterReason.BAD_OUTPUT.name(),
+                    "e-3000", DeadLetterReason.SINK_REFUSED.name());
 
     /** The writes of two event types, deletes, and writes the sink must refuse. */
     private static List<TableWrite> workload() {
