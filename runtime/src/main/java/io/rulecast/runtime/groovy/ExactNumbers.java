@@ -95,12 +95,16 @@ public final class ExactNumbers {
         return v;
     }
 
+    private static final double BITS_PER_DIGIT = Math.log(10) / Math.log(2);
+
     private static long bits(Number n) {
         if (n instanceof BigInteger b) {
             return b.bitLength();
         }
         if (n instanceof BigDecimal d) {
-            return d.unscaledValue().bitLength();
+            // From the digit count BigDecimal keeps anyway: unscaledValue() would allocate a
+            // BigInteger on every checked operation. An upper bound of the unscaled value's bits.
+            return (long) Math.ceil(d.precision() * BITS_PER_DIGIT);
         }
         return n instanceof Long || n instanceof Integer ? 64 : 0;
     }
