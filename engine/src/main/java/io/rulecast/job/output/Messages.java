@@ -93,13 +93,7 @@ public final class Messages {
             String eventId,
             long time) {
         Map<String, String> headers = raw.headersAsText();
-        headers.put(HEADER_STAGE, stage.id());
-        headers.put(HEADER_REASON, reason.name());
-        headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason.name() : message));
-        putOrRemove(headers, HEADER_RULE, rule);
-        putOrRemove(headers, HEADER_VERSION, version);
-        putOrRemove(headers, HEADER_EVENT_ID, eventId);
-        headers.put(HEADER_TIME, Long.toString(time));
+        putDeadLetterHeaders(headers, stage, reason, message, rule, version, eventId, time);
         headers.put(HEADER_SOURCE, raw.position());
         return new OutputMessage(topic, raw.key(), raw.value(), headers);
     }
@@ -131,18 +125,31 @@ public final class Messages {
         json.put("table", table);
         json.put("delete".equals(kind) ? "key" : "row", row);
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(HEADER_STAGE, Stage.SINK.id());
+        putDeadLetterHeaders(headers, Stage.SINK, reason, message, rule, version, eventId, time);
+        return new OutputMessage(
+                topic,
+                eventId == null ? null : eventId.getBytes(StandardCharsets.UTF_8),
+                Json.write(json).getBytes(StandardCharsets.UTF_8),
+                headers);
+    }
+
+    /** The headers every dead letter carries, whatever its stage. */
+    private static void putDeadLetterHeaders(
+            Map<String, String> headers,
+            Stage stage,
+            DeadLetterReason reason,
+            String message,
+            String rule,
+            String version,
+            String eventId,
+            long time) {
+        headers.put(HEADER_STAGE, stage.id());
         headers.put(HEADER_REASON, reason.name());
         headers.put(HEADER_MESSAGE, abbreviate(message == null ? reason.name() : message));
         putOrRemove(headers, HEADER_RULE, rule);
         putOrRemove(headers, HEADER_VERSION, version);
         putOrRemove(headers, HEADER_EVENT_ID, eventId);
         headers.put(HEADER_TIME, Long.toString(time));
-        return new OutputMessage(
-                topic,
-                eventId == null ? null : eventId.getBytes(StandardCharsets.UTF_8),
-                Json.write(json).getBytes(StandardCharsets.UTF_8),
-                headers);
     }
 
     /** An alert a script raised with {@code ctx.alert}. */
