@@ -51,7 +51,8 @@ class RoutingRestoreTest {
             h.event("k", "g-1", "shop", "gone", Map.of());
             h.event("k", "o-1", "shop", "order", Map.of());
             h.advanceProcessingTime(500);
-            assertEquals(List.of(), h.messages(), "no restored rule serves before the first read");
+            assertEquals(
+                    "[]", describe(h.messages()), "no restored rule serves before the first read");
 
             h.delete(GONE);
             h.rule(KEPT_V2);
@@ -90,11 +91,11 @@ class RoutingRestoreTest {
     private static void assertServedByTheDatabasesRows(List<OutputMessage> messages)
             throws Exception {
         List<OutputMessage> dlq = onTopic(messages, "dlq");
-        assertEquals(1, dlq.size(), messages.toString());
+        assertEquals(1, dlq.size(), describe(messages));
         assertEquals(DeadLetterReason.NO_RULE.name(), reason(dlq.get(0)));
         assertEquals("g-1", dlq.get(0).headers().get(Messages.HEADER_EVENT_ID));
         List<OutputMessage> metrics = onTopic(messages, "metrics");
-        assertEquals(1, metrics.size(), messages.toString());
+        assertEquals(1, metrics.size(), describe(messages));
         assertEquals("o-1", json(metrics.get(0)).get("eventId"));
         assertEquals(KEPT_V2.version(), json(metrics.get(0)).get("version"));
     }
@@ -138,7 +139,7 @@ class RoutingRestoreTest {
                             .map(m -> m.headers().get(Messages.HEADER_EVENT_ID))
                             .toList());
             List<OutputMessage> alerts = onTopic(messages, "alerts");
-            assertEquals(1, alerts.size(), messages.toString());
+            assertEquals(1, alerts.size(), describe(messages));
             Map<String, Object> full = json(alerts.get(0));
             assertEquals(Messages.RULES_NOT_SYNCED, full.get("code"));
             assertEquals("ERROR", full.get("level"));
@@ -148,7 +149,7 @@ class RoutingRestoreTest {
             h.advanceProcessingTime(1500);
             h.advanceProcessingTime(1500);
             alerts = onTopic(h.messages(), "alerts");
-            assertEquals(1, alerts.size(), alerts.toString());
+            assertEquals(1, alerts.size(), describe(alerts));
             Map<String, Object> late = json(alerts.get(0));
             assertEquals(Messages.RULES_NOT_SYNCED, late.get("code"));
             assertEquals("WARN", late.get("level"));
@@ -205,6 +206,19 @@ class RoutingRestoreTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fields(Map<String, Object> alert) {
         return (Map<String, Object>) alert.get("fields");
+    }
+
+    /** Each message as topic:eventId (and the reason of a dead letter). */
+    private static String describe(List<OutputMessage> messages) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (OutputMessage m : messages) {
+            String id =
+                    m.topic().equals("dlq")
+                            ? m.headers().get(Messages.HEADER_EVENT_ID) + " " + reason(m)
+                            : String.valueOf(json(m).get("eventId"));
+            out.add(m.topic() + ":" + id);
+        }
+        return out.toString();
     }
 
     private static List<String> metricEventIds(List<OutputMessage> messages) throws Exception {
