@@ -218,6 +218,23 @@ public final class RulecastOptions {
                             "Send events no enabled rule serves to the dead-letter topic (reason"
                                     + " NO_RULE); they are always counted.");
 
+    public static final ConfigOption<Integer> ROUTING_HOLD_MAX_EVENTS =
+            ConfigOptions.key("routing.hold.max-events")
+                    .intType()
+                    .defaultValue(100_000)
+                    .withDescription(
+                            "Most events one routing instance holds (in keyed state) while it"
+                                    + " waits for the rules (first start, restore); beyond it,"
+                                    + " events go to the dead-letter topic (RULES_NOT_READY).");
+
+    public static final ConfigOption<Duration> ROUTING_HOLD_ALERT_AFTER =
+            ConfigOptions.key("routing.hold.alert-after")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "Raise RULES_NOT_SYNCED when a routing instance has held events for"
+                                    + " this long without the rules arriving.");
+
     // ---- Scripts ------------------------------------------------------------------------------
 
     public static final ConfigOption<Duration> SCRIPT_TIMEOUT =
@@ -404,6 +421,8 @@ public final class RulecastOptions {
                     EVENTS_KEY_PATH,
                     EVENTS_MAX_SIZE,
                     EVENTS_UNROUTED_DEAD_LETTER,
+                    ROUTING_HOLD_MAX_EVENTS,
+                    ROUTING_HOLD_ALERT_AFTER,
                     SCRIPT_TIMEOUT,
                     SCRIPT_MEMORY_LIMIT,
                     SCRIPT_OUTPUT_LIMIT,

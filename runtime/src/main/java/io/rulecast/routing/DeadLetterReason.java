@@ -22,6 +22,11 @@ public enum DeadLetterReason {
     NO_KEY,
     /** No rule serves the event's type (counted; dead-lettered only when configured). */
     NO_RULE,
+    /**
+     * The rules had not arrived (first start, or a restore waiting for the rules source's first
+     * read) and the routing instance already held {@code routing.hold.max-events} events.
+     */
+    RULES_NOT_READY,
     // the rule's invocation (FailureReason)
     COMPILE_ERROR,
     SCRIPT_ERROR,

@@ -52,6 +52,13 @@ public final class Messages {
     public static final String CIRCUIT_CLOSED = "CIRCUIT_CLOSED";
 
     /**
+     * A routing instance has held events for longer than {@code routing.hold.alert-after} waiting
+     * for the rules source's first complete read, or holds {@code routing.hold.max-events} and
+     * dead-letters the excess ({@code RULES_NOT_READY}).
+     */
+    public static final String RULES_NOT_SYNCED = "RULES_NOT_SYNCED";
+
+    /**
      * Header of a record whose value was cut to fit the producer's {@code max.request.size}: the
      * value's original size in bytes (the value holds its first bytes). A dead letter's original is
      * still at {@link #HEADER_SOURCE} in the events topic.

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -76,13 +75,11 @@ public final class RoutingFunction
     private transient KeyedStateStore store;
     private transient boolean restored;
 
-    /** The rules are complete: restored from a checkpoint, or the source's first poll arrived. */
-    private transient boolean synced;
+    /**
+     * Events held until the rules source's first complete read since open (also after a restore).
+     */
+    private transient HeldEvents held;
 
-    /** Events held per key until {@link #synced}; how many keys of this instance hold some. */
-    private transient ListState<RoutedEvent> waiting;
-
-    private transient int waitingKeys;
     private transient boolean reportsRuleAlerts;
     private transient String where;
     private transient MetricGroup metricGroup;
@@ -90,6 +87,7 @@ public final class RoutingFunction
     private transient Map<String, Counter> unrouted;
     private transient Counter unroutedTotal;
     private transient Counter unroutedOverflow;
+    private transient Counter notReady;
 
     public RoutingFunction(
             RoutingSettings settings, RoutingResources resources, EventReader reader) {
@@ -126,7 +124,13 @@ public final class RoutingFunction
                 new KeyedStateStore(
                         getRuntimeContext()
                                 .getMapState(Descriptors.scriptState(settings.stateTtl())));
-        waiting = getRuntimeContext().getListState(Descriptors.WAITING_FOR_RULES);
+        held =
+                new HeldEvents(
+                        getRuntimeContext().getListState(Descriptors.WAITING_FOR_RULES),
+                        settings.holdMaxEvents(),
+                        settings.holdAlertAfter().toMillis(),
+                        settings.alertsTopic(),
+                        where);
         registerMetrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -147,8 +151,24 @@ public final class RoutingFunction
             throws Exception {
         BroadcastState<Long, RoutingRow> state = ctx.getBroadcastState(Descriptors.RULES);
         restoreOnce(state, m -> ctx.output(Descriptors.MESSAGES, m));
+        if (!held.counted()) {
+            // After a restore, the keys still holding events come back from the checkpoint.
+            held.recount(f -> ctx.applyToKeyedState(Descriptors.WAITING_FOR_RULES, f));
+        }
         if (change.kind() == RuleChange.Kind.SYNCED) {
-            synced = true;
+            // The database's rows as of the source's read: drop restored rules it no longer has
+            // (the read may have sent only differences, or every row without the deletes).
+            List<RoutingRow> gone = new java.util.ArrayList<>();
+            for (Map.Entry<Long, RoutingRow> e : state.immutableEntries()) {
+                if (!change.lists(e.getKey())) {
+                    gone.add(e.getValue());
+                }
+            }
+            for (RoutingRow row : gone) {
+                state.remove(row.id());
+                processBroadcastElement(RuleChange.delete(row), ctx, out);
+            }
+            held.markSynced();
             return;
         }
         RuleRegistry.Applied a = registry.apply(change);
@@ -229,8 +249,11 @@ public final class RoutingFunction
     }
 
     /**
-     * After a restore, runs the rows kept in broadcast state before anything else. A row that no
-     * longer compiles (e.g. after a sandbox change) raises the same alert as a new version would.
+     * After a restore, compiles the rows kept in broadcast state before anything else. A row that
+     * no longer compiles (e.g. after a sandbox change) raises the same alert as a new version
+     * would. They serve events only once the rules source's first read since the restore has
+     * arrived ({@code SYNCED}), which removes those deleted since the checkpoint and updates those
+     * changed.
      */
     private void restoreOnce(
             ReadOnlyBroadcastState<Long, RoutingRow> state, Consumer<OutputMessage> messages)
@@ -250,8 +273,11 @@ public final class RoutingFunction
             }
         }
         if (n > 0) {
-            LOG.info("{}: restored {} rules from the checkpoint", where, n);
-            synced = true;
+            LOG.info(
+                    "{}: restored {} rules from the checkpoint; events wait for the rules source's"
+                            + " first read",
+                    where,
+                    n);
         }
     }
 
@@ -262,20 +288,17 @@ public final class RoutingFunction
             throws Exception {
         restoreOnce(
                 ctx.getBroadcastState(Descriptors.RULES), m -> ctx.output(Descriptors.MESSAGES, m));
-        if (!synced || waitingKeys > 0) {
-            boolean keyWaits = waiting.get().iterator().hasNext();
-            if (!synced || keyWaits) {
-                // A fresh job: the first rules snapshot has not arrived, so "no rule" would be a
-                // guess. Hold the event (in order, per key) and look again shortly.
-                waiting.add(routed);
-                if (!keyWaits) {
-                    waitingKeys++;
-                    ctx.timerService()
-                            .registerProcessingTimeTimer(
-                                    ctx.timerService().currentProcessingTime() + WAIT_RETRY_MS);
-                }
-                return;
+        if (held.mustWait()) {
+            // The rules are not complete (first start, restore) so "no rule" or the restored rule
+            // would be a guess, or the key holds older events: hold it (in order, per key).
+            long now = ctx.timerService().currentProcessingTime();
+            switch (held.hold(routed, now)) {
+                case FIRST_OF_KEY ->
+                        ctx.timerService().registerProcessingTimeTimer(now + WAIT_RETRY_MS);
+                case BEHIND -> {}
+                case REFUSED -> notReady(routed, ctx, now);
             }
+            return;
         }
         route(routed, ctx, out);
     }
@@ -286,18 +309,39 @@ public final class RoutingFunction
             throws Exception {
         restoreOnce(
                 ctx.getBroadcastState(Descriptors.RULES), m -> ctx.output(Descriptors.MESSAGES, m));
-        if (!synced) {
-            ctx.timerService()
-                    .registerProcessingTimeTimer(
-                            ctx.timerService().currentProcessingTime() + WAIT_RETRY_MS);
+        long now = ctx.timerService().currentProcessingTime();
+        if (!held.synced()) {
+            OutputMessage late = held.lateAlert(now);
+            if (late != null) {
+                LOG.warn("{}: still waiting for the rules, {} events held", where, held.size());
+                ctx.output(Descriptors.MESSAGES, late);
+            }
+            ctx.timerService().registerProcessingTimeTimer(now + WAIT_RETRY_MS);
             return;
         }
-        List<RoutedEvent> held = new java.util.ArrayList<>();
-        waiting.get().forEach(held::add);
-        waiting.clear();
-        waitingKeys = Math.max(0, waitingKeys - 1);
-        for (RoutedEvent e : held) {
+        for (RoutedEvent e : held.release()) {
             route(e, ctx, out);
+        }
+    }
+
+    /** Holding is full: the event goes to the dead-letter topic, and the operator is told once. */
+    private void notReady(RoutedEvent routed, ReadOnlyContext ctx, long now) {
+        notReady.inc();
+        EventReader.Result parsed = reader.read(routed.raw().value());
+        deadLetter(
+                ctx,
+                routed.raw(),
+                Messages.Stage.ROUTE,
+                DeadLetterReason.RULES_NOT_READY,
+                "the rules have not arrived and " + held.size() + " events are held already",
+                null,
+                null,
+                parsed.ok() ? parsed.event().eventId() : null);
+        OutputMessage full = held.fullAlert(now);
+        if (full != null) {
+            LOG.error(
+                    "{}: holding {} events without the rules; dead-lettering", where, held.size());
+            ctx.output(Descriptors.MESSAGES, full);
         }
     }
 
@@ -537,6 +581,8 @@ public final class RoutingFunction
         unrouted = new HashMap<>();
         unroutedTotal = metricGroup.counter("eventsUnrouted");
         unroutedOverflow = new SimpleCounter();
+        notReady = metricGroup.counter("eventsNotReady");
+        metricGroup.gauge("eventsHeld", () -> held.size());
         metricGroup.gauge("rulesActive", () -> registry.size());
         metricGroup.gauge("compiles", () -> runtime.compileCount());
         metricGroup.gauge("compileFailures", () -> runtime.compileFailureCount());

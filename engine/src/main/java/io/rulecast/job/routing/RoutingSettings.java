@@ -7,7 +7,13 @@ import io.rulecast.runtime.RuntimeOptions;
 import java.io.Serializable;
 import java.time.Duration;
 
-/** What the routing function needs from the configuration; serializable with the function. */
+/**
+ * What the routing function needs from the configuration; serializable with the function.
+ *
+ * @param holdMaxEvents {@code routing.hold.max-events}: most events one instance holds while it
+ *     waits for the rules
+ * @param holdAlertAfter {@code routing.hold.alert-after}: how long it holds before it alerts
+ */
 public record RoutingSettings(
         String alertsTopic,
         String metricsTopic,
@@ -17,7 +23,9 @@ public record RoutingSettings(
         Duration scriptTimeout,
         long scriptMemoryLimitBytes,
         int scriptOutputLimit,
-        Duration stateTtl)
+        Duration stateTtl,
+        int holdMaxEvents,
+        Duration holdAlertAfter)
         implements Serializable {
 
     public static RoutingSettings from(RulecastConfig c) {
@@ -35,7 +43,9 @@ public record RoutingSettings(
                 c.get(RulecastOptions.SCRIPT_TIMEOUT),
                 c.get(RulecastOptions.SCRIPT_MEMORY_LIMIT).getBytes(),
                 c.get(RulecastOptions.SCRIPT_OUTPUT_LIMIT),
-                c.get(RulecastOptions.STATE_TTL));
+                c.get(RulecastOptions.STATE_TTL),
+                c.get(RulecastOptions.ROUTING_HOLD_MAX_EVENTS),
+                c.get(RulecastOptions.ROUTING_HOLD_ALERT_AFTER));
     }
 
     /** The bounds of every invocation. */

@@ -101,6 +101,11 @@ final class RulePoller {
         return lastError;
     }
 
+    /** The ids of the rows of the last good read (before one: the rows it started from). */
+    java.util.Set<Long> rowIds() {
+        return snapshots.ids();
+    }
+
     int rowCount() {
         return snapshots.size();
     }

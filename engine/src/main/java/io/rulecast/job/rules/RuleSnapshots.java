@@ -46,6 +46,11 @@ public final class RuleSnapshots {
         return changes;
     }
 
+    /** The ids of the rows of the last read (or of the rows it started from). */
+    public java.util.Set<Long> ids() {
+        return java.util.Set.copyOf(previous.keySet());
+    }
+
     /** Number of rows of the last read. */
     public int size() {
         return previous.size();

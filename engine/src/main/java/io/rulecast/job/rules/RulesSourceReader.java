@@ -193,8 +193,13 @@ final class RulesSourceReader implements SourceReader<RuleChange, RulesSplit> {
         }
     }
 
+    /**
+     * After the changes of a read: the marker carries the ids of that read's rows (or, when the
+     * database was unreachable after a restore, of the restored rows), so a routing instance can
+     * drop whatever else it restored, whether this read sent differences or every row.
+     */
     private void markSynced() {
-        pending.add(RuleChange.synced());
+        pending.add(RuleChange.synced(poller.rowIds()));
         syncedSent = true;
         signal();
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * every forwarded connection; {@link #start()} listens on the same port again. {@link #blackhole()}
  * is the nastier failure: sockets stay open and new connections are accepted, but nothing is
  * forwarded any more in either direction — a network that swallows packets, where only a read
- * timeout tells a client that something is wrong.
+ * timeout tells a client that something is wrong. {@link #delayNewConnections} makes a server slow
+ * to answer new clients (a connection that takes seconds to open) without touching open ones.
  */
 final class TcpProxy implements AutoCloseable {
     private final String targetHost;
@@ -25,6 +26,7 @@ final class TcpProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private volatile boolean blackhole;
+    private volatile long delayMillis;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -74,6 +76,14 @@ final class TcpProxy implements AutoCloseable {
         blackhole = true;
     }
 
+    /**
+     * From now on, a new connection reaches the server only {@code delay} after it was accepted
+     * (the client waits for the server's first bytes meanwhile); open connections are untouched.
+     */
+    void delayNewConnections(java.time.Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
     synchronized void stop() {
         ServerSocket s = server;
         server = null;
@@ -100,13 +110,34 @@ final class TcpProxy implements AutoCloseable {
                     pump(client, null);
                     continue;
                 }
-                Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
-            } catch (IOException e) {
+                long delay = delayMillis;
+                if (delay > 0) {
+                    Thread t =
+                            new Thread(
+                                    () -> {
+                                        JobFixture.sleep(delay);
+                                        connect(client);
+                                    },
+                                    "tcp-proxy-delay-" + port);
+                    t.setDaemon(true);
+                    t.start();
+                } else {
+                    connect(client);
+                }
+            } catch (RuntimeException e) {
                 closeQuietly(client);
             }
+        }
+    }
+
+    private void connect(Socket client) {
+        try {
+            Socket upstream = new Socket(targetHost, targetPort);
+            sockets.add(upstream);
+            pump(client, upstream);
+            pump(upstream, client);
+        } catch (IOException e) {
+            closeQuietly(client);
         }
     }
 

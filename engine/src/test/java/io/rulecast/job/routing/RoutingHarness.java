@@ -70,6 +70,28 @@ final class RoutingHarness implements AutoCloseable {
             RuntimeFactory runtimes,
             Duration scriptTimeout)
             throws Exception {
+        this(
+                unroutedDeadLetter,
+                resources,
+                restore,
+                synced,
+                runtimes,
+                scriptTimeout,
+                100_000,
+                Duration.ofMinutes(1));
+    }
+
+    /** With routing.hold.max-events and routing.hold.alert-after too. */
+    RoutingHarness(
+            boolean unroutedDeadLetter,
+            RoutingResources resources,
+            OperatorSubtaskState restore,
+            boolean synced,
+            RuntimeFactory runtimes,
+            Duration scriptTimeout,
+            int holdMaxEvents,
+            Duration holdAlertAfter)
+            throws Exception {
         RoutingSettings settings =
                 new RoutingSettings(
                         "alerts",
@@ -80,7 +102,9 @@ final class RoutingHarness implements AutoCloseable {
                         scriptTimeout,
                         64L << 20,
                         1000,
-                        Duration.ofDays(1));
+                        Duration.ofDays(1),
+                        holdMaxEvents,
+                        holdAlertAfter);
         RoutingFunction fn =
                 new RoutingFunction(settings, resources, new EventReader(1 << 20), runtimes);
         harness =
@@ -104,6 +128,11 @@ final class RoutingHarness implements AutoCloseable {
     /** The rules source has sent its whole first snapshot. */
     void synced() throws Exception {
         harness.processBroadcastElement(RuleChange.synced(), ++time);
+    }
+
+    /** The rules source's first read, whose rows have these ids (as the job's source sends it). */
+    void synced(Long... rowIds) throws Exception {
+        harness.processBroadcastElement(RuleChange.synced(List.of(rowIds)), ++time);
     }
 
     /** Lets processing time pass, firing the timers that are due. */
