@@ -81,6 +81,30 @@ panel("Running version per rule",
       desc="The version hash each rule runs (rulecast history names it).",
       extra={"targets": [{"refId": "A", "datasource": DS, "format": "table", "instant": True,
                           "expr": f"max by (domain, event_type, rule, version) ({R}version_running{{{SELR}}} == 1)"}]})
+# Safe rollout (docs/rollout.md): what the candidate of each rule does on live traffic.
+panel("Rollout state per rule",
+      [f"max by (domain, event_type, rule) ({R}rolloutState{{{SELR}}})"],
+      "short", "{{domain}}/{{event_type}}/{{rule}}",
+      desc="0 no candidate, 1 shadow, 2 canary, 3 aborted on an instance, 4 candidate did not compile (worst routing instance).",
+      extra={"fieldConfig": {"defaults": {"unit": "short", "mappings": [{"type": "value", "options": {
+          "0": {"text": "none"}, "1": {"text": "shadow", "color": "blue"},
+          "2": {"text": "canary", "color": "yellow"}, "3": {"text": "aborted", "color": "red"},
+          "4": {"text": "not compiled", "color": "red"}}}]},
+          "overrides": []}})
+panel("Shadow: differing events per rule",
+      [f"sum by (domain, event_type, rule) (rate({R}shadowDiffering{{{SELR}}}[{RI}]))"
+       f" / sum by (domain, event_type, rule) (rate({R}shadowCompared{{{SELR}}}[{RI}]))"],
+      "percentunit", "{{domain}}/{{event_type}}/{{rule}}",
+      desc="Share of compared events whose candidate outputs differ from the live outputs; each one is a record on rulecast.shadow.")
+panel("Candidate failures/s per rule",
+      [f"sum by (domain, event_type, rule) (rate({R}candidateFailed{{{SELR}}}[{RI}]))"],
+      "ops", "{{domain}}/{{event_type}}/{{rule}}",
+      desc="Failed candidate invocations (shadow or canary). Above rollout.max-failure-rate of rollout.min-events the candidate is aborted.")
+panel("Canary share per rule",
+      [f"sum by (domain, event_type, rule) (rate({R}canaryServed{{{SELR}}}[{RI}]))"
+       f" / sum by (domain, event_type, rule) (rate({R}processed{{{SELR}}}[{RI}]))"],
+      "percentunit", "{{domain}}/{{event_type}}/{{rule}}",
+      desc="Share of the rule's events the canary candidate served (close to rollout_percent over many keys).")
 panel("Rules staleness",
       ["max by (job_name) (flink_taskmanager_job_task_operator_rulesStalenessMs) / 1000"],
       "s", "{{job_name}}", desc="Time since the rules source last read routing_configs. Alert above 60 s.")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rulecast.cli.demo.DemoSteps;
 import io.rulecast.testing.MariaDbExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,8 +66,10 @@ class DemoCommandITCase {
                         DATABASE);
         assertEquals(0, run.exitCode(), run.toString());
         String out = run.out();
-        for (int step = 1; step <= 9; step++) {
-            assertTrue(out.contains("[" + step + "/9] "), "step " + step + " missing:\n" + run);
+        for (int step = 1; step <= DemoSteps.COUNT; step++) {
+            assertTrue(
+                    out.contains("[" + step + "/" + DemoSteps.COUNT + "] "),
+                    "step " + step + " missing:\n" + run);
         }
         // The wide table before the update (rows of the generated events) and after it.
         assertTrue(out.contains("wrongbook_id  student"), run.toString());
@@ -77,6 +80,22 @@ class DemoCommandITCase {
         assertTrue(
                 Pattern.compile("wb-live-\\d+ .*@v2 .* new").matcher(out).find(), run.toString());
         assertTrue(out.contains("UPDATE  "), "history shows the SQL update:\n" + run);
+        // The rollout step: the shadow found differing events and wrote nothing; promoted, the
+        // candidate's rows arrive.
+        Matcher shadow =
+                Pattern.compile(
+                                "A candidate tried in shadow: (\\d+) of (\\d+) events came out"
+                                        + " different, 0 of its rows written")
+                        .matcher(out);
+        assertTrue(shadow.find(), run.toString());
+        assertTrue(Integer.parseInt(shadow.group(1)) > 0, run.toString());
+        assertTrue(
+                Pattern.compile(
+                                "e-shadow-\\d+  add_source  live '\\S*photo\\S*'  →  candidate"
+                                        + " '\\S*camera\\S*'")
+                        .matcher(out)
+                        .find(),
+                run.toString());
         assertTrue(out.contains("nothing left running"), run.toString());
 
         // The rows are in the demo's database: written by both versions of the rule.
@@ -91,6 +110,19 @@ class DemoCommandITCase {
             assertTrue(rs.getInt(1) > 0, "rows of the new version");
             assertTrue(rs.getInt(2) > 0, "rows of the old version");
             assertTrue(rs.getInt(3) > 0, "rows of the events streamed after the update");
+        }
+        try (Connection c = DriverManager.getConnection(server() + DATABASE, USER, PASSWORD);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT SUM(wrongbook_id LIKE 'wb-shadow-%'),"
+                                        + " SUM(wrongbook_id LIKE 'wb-shadow-%' AND add_source LIKE"
+                                        + " 'camera%'), SUM(wrongbook_id LIKE 'wb-promoted-%' AND"
+                                        + " add_source LIKE 'camera%') FROM dwd_wrongbook_wide")) {
+            rs.next();
+            assertTrue(rs.getInt(1) > 0, "rows of the events streamed during the shadow");
+            assertEquals(0, rs.getInt(2), "rows the shadow candidate wrote");
+            assertTrue(rs.getInt(3) > 0, "rows of the promoted candidate");
         }
 
         Matcher pid = Pattern.compile("Kafka broker up at \\S+ \\(pid (\\d+)").matcher(out);

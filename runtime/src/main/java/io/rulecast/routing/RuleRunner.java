@@ -5,6 +5,7 @@ import io.rulecast.runtime.Emission;
 import io.rulecast.runtime.Failure;
 import io.rulecast.runtime.Outcome;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,7 +91,9 @@ public final class RuleRunner {
             reason = DeadLetterReason.of(f.reason());
             message = f.message();
         } else {
-            for (Emission e : outcome.emissions()) {
+            String stampColumn = rule.compiled().versionColumn();
+            for (Emission emitted : outcome.emissions()) {
+                Emission e = stampColumn == null ? emitted : stamp(emitted, stampColumn, rule);
                 if (e instanceof Emission.Upsert || e instanceof Emission.Delete) {
                     String bad = check(e);
                     if (bad != null) {
@@ -114,6 +117,20 @@ public final class RuleRunner {
         CircuitBreaker.Transition t =
                 breaker == null ? CircuitBreaker.Transition.NONE : breaker.onSuccess();
         return new Run(outcome, null, null, writes, messages, t);
+    }
+
+    /**
+     * SPEC "Version stamps": an upsert of a rule whose {@code config_json} names a {@code
+     * version_column} carries the version's 12-character hash in that column (the rule's own value
+     * for it, if any, is replaced), so the rows a version wrote can be found with one SELECT.
+     */
+    static Emission stamp(Emission e, String column, RunningRule rule) {
+        if (!(e instanceof Emission.Upsert u)) {
+            return e;
+        }
+        Map<String, Object> row = new LinkedHashMap<>(u.row());
+        row.put(column, rule.compiled().definition().shortVersion());
+        return new Emission.Upsert(u.table(), row);
     }
 
     private String check(Emission w) {

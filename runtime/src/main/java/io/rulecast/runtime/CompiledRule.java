@@ -11,10 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * version) and its parsed config. {@link #invoke} is the only way scripts run.
  */
 public final class CompiledRule {
+    /** The {@code config_json} key naming the version stamp column. */
+    public static final String VERSION_COLUMN = "version_column";
+
     private final RuleDefinition definition;
     private final CompiledScript script;
     private final Map<String, Object> config;
     private final String outputTable;
+    private final String versionColumn;
     private final RuntimeOptions options;
     private final AtomicInteger runs;
     private long logWindowStart;
@@ -31,6 +35,8 @@ public final class CompiledRule {
         this.config = config;
         Object t = config.get("output_table");
         this.outputTable = t == null ? null : t.toString();
+        Object v = config.get(VERSION_COLUMN);
+        this.versionColumn = v == null ? null : v.toString();
         this.options = options;
         this.runs = runs;
     }
@@ -49,6 +55,14 @@ public final class CompiledRule {
 
     Map<String, Object> config() {
         return config;
+    }
+
+    /**
+     * {@code config_json.version_column}: the column of every upserted row that gets the version's
+     * 12-character hash (SPEC "Version stamps"), or null.
+     */
+    public String versionColumn() {
+        return versionColumn;
     }
 
     /** {@code config_json.output_table}, or null. */

@@ -110,6 +110,17 @@ public final class ScriptRuntime implements AutoCloseable {
             }
             throw new CompileException(0, 0, "config_json is not a JSON object: " + e.getMessage());
         }
+        Object stamp = config.get(CompiledRule.VERSION_COLUMN);
+        if (stamp != null && !(stamp instanceof String s && !s.isBlank())) {
+            synchronized (this) {
+                compileFailures++;
+            }
+            throw new CompileException(
+                    0,
+                    0,
+                    "config_json.version_column must be the name of a column (a string), not "
+                            + stamp);
+        }
         try {
             CompiledScript script =
                     compileScript(engine(rule.language()), rule.script(), rule.id().toString());

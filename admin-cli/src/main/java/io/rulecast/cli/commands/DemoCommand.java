@@ -137,6 +137,7 @@ public final class DemoCommand extends BaseCommand {
             steps.job(broker);
             steps.sample(eventsFile(example, env.workDir()), eventsLabel());
             steps.hotUpdate();
+            steps.rollout();
             steps.history();
             if (keepRunning) {
                 steps.keepRunning();

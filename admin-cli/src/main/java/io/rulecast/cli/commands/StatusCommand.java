@@ -97,7 +97,14 @@ public final class StatusCommand extends BaseCommand {
             return;
         }
         TextTable t =
-                new TextTable("RULE", "EVENTS/S", "FAILED", "P95 MS", "BREAKER", "VERSION")
+                new TextTable(
+                                "RULE",
+                                "EVENTS/S",
+                                "FAILED",
+                                "P95 MS",
+                                "BREAKER",
+                                "VERSION",
+                                "CANDIDATE")
                         .nullAs("-");
         for (RuleSample r : now.rules().values()) {
             RuleSample b = before.rules().get(r.rule());
@@ -108,9 +115,40 @@ public final class StatusCommand extends BaseCommand {
                     r.failed(),
                     String.format(Locale.ROOT, "%.1f", r.p95Micros() / 1000.0),
                     breaker(r.breakerState()),
-                    r.version() == null ? null : Formats.shortHash(r.version()));
+                    r.version() == null ? null : Formats.shortHash(r.version()),
+                    candidate(r));
         }
         t.print(out());
+    }
+
+    /**
+     * The rollout column: the candidate's mode on the job and what it did so far (shadow: differing
+     * of compared; canary: events it served), failures when there were any; null without one.
+     */
+    static String candidate(RuleSample r) {
+        StatusReader.Candidate c = r.candidate();
+        if (c.state() == 0) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder(c.stateName());
+        if (c.compared() > 0) {
+            s.append(' ').append(c.differing()).append('/').append(c.compared()).append(" differ");
+        }
+        if (c.canaryServed() > 0) {
+            s.append(' ')
+                    .append(c.canaryServed())
+                    .append(" served (")
+                    .append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.0f%%",
+                                    100.0 * c.canaryServed() / Math.max(1, r.processed())))
+                    .append(')');
+        }
+        if (c.failed() > 0) {
+            s.append(", ").append(c.failed()).append(" failed");
+        }
+        return s.toString();
     }
 
     private static String rate(long delta, double seconds) {

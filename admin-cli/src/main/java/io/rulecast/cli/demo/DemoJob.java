@@ -44,14 +44,18 @@ public final class DemoJob {
     public static final String SCRIPT_TIMEOUT_VALUE = "2 s";
 
     /** The job's topics, each with a name of the demo's own. */
-    public record Topics(String events, String alerts, String metrics, String dlq) {
+    public record Topics(String events, String alerts, String metrics, String dlq, String shadow) {
         static Topics withPrefix(String prefix) {
             return new Topics(
-                    prefix + "events", prefix + "alerts", prefix + "metrics", prefix + "dlq");
+                    prefix + "events",
+                    prefix + "alerts",
+                    prefix + "metrics",
+                    prefix + "dlq",
+                    prefix + "shadow");
         }
 
         List<String> all() {
-            return List.of(events, alerts, metrics, dlq);
+            return List.of(events, alerts, metrics, dlq, shadow);
         }
     }
 
@@ -70,6 +74,7 @@ public final class DemoJob {
         put(s, TOPIC_ALERTS, t.alerts());
         put(s, TOPIC_METRICS, t.metrics());
         put(s, TOPIC_DLQ, t.dlq());
+        s.put("topic.shadow", t.shadow()); // RulecastOptions.TOPIC_SHADOW once the job reads it
         put(s, RULES_JDBC_URL, db.url());
         put(s, RULES_JDBC_USER, db.user());
         put(s, RULES_JDBC_PASSWORD, db.password());

@@ -11,12 +11,13 @@ import org.apache.flink.core.execution.JobClient;
 /**
  * The demo, step by step, in the order {@code rulecast demo} calls them: broker, database (with
  * migrations and the example's tables), rules, job, the sample events and what the job made of
- * them, the hot update, the rule's history. Each step prints its numbered line when it is done;
- * what later steps need (the broker, the database, the job) is kept here.
+ * them, the hot update, a shadow rollout and its promotion, the rule's history. Each step prints
+ * its numbered line when it is done; what later steps need (the broker, the database, the job) is
+ * kept here.
  */
 public final class DemoSteps {
     /** Numbered lines the demo prints. */
-    public static final int COUNT = 9;
+    public static final int COUNT = 10;
 
     /** Where the demo's data stayed, for its last line. */
     public record Result(boolean embedded, String server) {}
@@ -117,7 +118,20 @@ public final class DemoSteps {
                 .run(timeout);
     }
 
-    /** [9] The changed rule's history, as {@code rulecast history} shows it. */
+    /** [9] A candidate in shadow, its differing events, then promoted. */
+    public void rollout() throws Exception {
+        new ShadowRollout(
+                        console,
+                        env,
+                        conn,
+                        outputs,
+                        broker.bootstrapServers(),
+                        DemoJob.TOPICS,
+                        db.cliArgs())
+                .run(timeout);
+    }
+
+    /** [10] The changed rule's history, as {@code rulecast history} shows it. */
     public void history() {
         console.step("History of " + HotUpdate.ruleName() + " ('rulecast history')");
         List<String> args = new ArrayList<>(List.of("history", HotUpdate.DOMAIN, HotUpdate.TYPE));

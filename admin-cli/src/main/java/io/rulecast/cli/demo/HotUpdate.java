@@ -44,7 +44,7 @@ public final class HotUpdate {
     private static final Pattern ADD_SOURCE_LINE =
             Pattern.compile("(?m)^(\\s*add_source\\s*:\\s*)(.+?),[ \\t]*$");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-    private static final String[] SOURCES = {"homework", "exam", "practice", "photo"};
+    static final String[] SOURCES = {"homework", "exam", "practice", "photo"};
     private static final long EVENT_EVERY_MILLIS = 100;
     private static final long AFTER_SWITCH_MILLIS = 800;
 
@@ -214,15 +214,30 @@ public final class HotUpdate {
     }
 
     private void send(int n, Map<String, Object> question) throws Exception {
+        send(producer, eventsTopic, "e-live-", LIVE_PREFIX, n, question);
+    }
+
+    /**
+     * Sends the {@code n}-th wrongbook_add event of a demo step: event id {@code eventPrefix + n},
+     * wrongbook id {@code rowPrefix + n}, keyed by its student.
+     */
+    static void send(
+            KafkaProducer<String, String> producer,
+            String eventsTopic,
+            String eventPrefix,
+            String rowPrefix,
+            int n,
+            Map<String, Object> question)
+            throws Exception {
         String userId = WrongbookDimensions.userId(n % WrongbookDimensions.studentCount());
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("wrongbookId", String.format(Locale.ROOT, "%s%03d", LIVE_PREFIX, n));
+        payload.put("wrongbookId", String.format(Locale.ROOT, "%s%03d", rowPrefix, n));
         payload.put("userId", userId);
         payload.put("questionId", question.get("question_id"));
         payload.put("subject", question.get("subject"));
         payload.put("addSource", SOURCES[n % SOURCES.length]);
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("eventId", String.format(Locale.ROOT, "e-live-%03d", n));
+        event.put("eventId", String.format(Locale.ROOT, "%s%03d", eventPrefix, n));
         event.put("domain", DOMAIN);
         event.put("type", TYPE);
         event.put("timestamp", System.currentTimeMillis());
@@ -235,6 +250,11 @@ public final class HotUpdate {
     }
 
     private String currentScript() throws SQLException {
+        return currentScript(conn);
+    }
+
+    /** The script of {@code wrongbook/wrongbook_add/main} as stored now. */
+    static String currentScript(Connection conn) throws SQLException {
         try (PreparedStatement ps =
                 conn.prepareStatement(
                         "SELECT script FROM routing_configs WHERE domain = ? AND event_type = ?"
@@ -259,7 +279,7 @@ public final class HotUpdate {
         return r.addSource() != null && r.addSource().endsWith(MARK);
     }
 
-    private static KafkaProducer<String, String> producer(String bootstrap) {
+    static KafkaProducer<String, String> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -28,7 +28,7 @@ public final class StatusReader {
     /** A per-rule metric id: {@code <operator>.domain.D.event_type.T.rule.R.<metric>}. */
     private static final Pattern RULE_METRIC =
             Pattern.compile(
-                    "(?:.*\\.)?domain\\.([^.]+)\\.event_type\\.([^.]+)\\.rule\\.([^.]+)\\.(processed|failed|breakerState|latencyMicros_p95)");
+                    "(?:.*\\.)?domain\\.([^.]+)\\.event_type\\.([^.]+)\\.rule\\.([^.]+)\\.(processed|failed|breakerState|latencyMicros_p95|rolloutState|shadowCompared|shadowDiffering|candidateFailed|canaryServed)");
 
     private static final Pattern VERSION_METRIC =
             Pattern.compile(
@@ -66,7 +66,29 @@ public final class StatusReader {
             long failed,
             double p95Micros,
             int breakerState,
-            String version) {}
+            String version,
+            Candidate candidate) {}
+
+    /**
+     * What the job counted of a rule's rollout candidate (docs/rollout.md), summed over the routing
+     * instances; {@code state} is the highest {@code rolloutState} of any instance: 0 none, 1
+     * shadow, 2 canary, 3 aborted, 4 did not compile.
+     */
+    public record Candidate(
+            int state, long compared, long differing, long failed, long canaryServed) {
+        public static final Candidate NONE = new Candidate(0, 0, 0, 0, 0);
+
+        /** {@code none}, {@code shadow}, {@code canary}, {@code ABORTED}, {@code NOT COMPILED}. */
+        public String stateName() {
+            return switch (state) {
+                case 1 -> "shadow";
+                case 2 -> "canary";
+                case 3 -> "ABORTED";
+                case 4 -> "NOT COMPILED";
+                default -> "none";
+            };
+        }
+    }
 
     /** Everything one look at the job gives. */
     public record Sample(
@@ -108,6 +130,7 @@ public final class StatusReader {
         String jobName = running.get(0).path("name").asText();
         long nanos = System.nanoTime();
         Map<String, long[]> counters = new TreeMap<>();
+        Map<String, long[]> candidates = new TreeMap<>();
         Map<String, Double> p95 = new LinkedHashMap<>();
         Map<String, Integer> breaker = new LinkedHashMap<>();
         Map<String, String> versions = new LinkedHashMap<>();
@@ -134,10 +157,16 @@ public final class StatusReader {
                 if (r.matches()) {
                     String rule = r.group(1) + "/" + r.group(2) + "/" + r.group(3);
                     long[] c = counters.computeIfAbsent(rule, k -> new long[2]);
+                    long[] k = candidates.computeIfAbsent(rule, x -> new long[5]);
                     switch (r.group(4)) {
                         case "processed" -> c[0] = (long) sum;
                         case "failed" -> c[1] = (long) sum;
                         case "breakerState" -> breaker.put(rule, (int) max);
+                        case "rolloutState" -> k[0] = (long) max;
+                        case "shadowCompared" -> k[1] = (long) sum;
+                        case "shadowDiffering" -> k[2] = (long) sum;
+                        case "candidateFailed" -> k[3] = (long) sum;
+                        case "canaryServed" -> k[4] = (long) sum;
                         default -> p95.put(rule, max);
                     }
                 } else if (v.matches()) {
@@ -162,8 +191,13 @@ public final class StatusReader {
                                         c[1],
                                         p95.getOrDefault(rule, 0.0),
                                         breaker.getOrDefault(rule, -1),
-                                        versions.get(rule))));
+                                        versions.get(rule),
+                                        candidate(candidates.get(rule)))));
         return new Sample(jobId, jobName, nanos, rules, staleness, deadLetters);
+    }
+
+    private static Candidate candidate(long[] k) {
+        return k == null ? Candidate.NONE : new Candidate((int) k[0], k[1], k[2], k[3], k[4]);
     }
 
     /** Asks for {@code ids} in batches (a URL has a length limit), summed and maxed. */
