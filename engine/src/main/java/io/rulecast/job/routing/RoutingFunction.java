@@ -73,6 +73,7 @@ public final class RoutingFunction
     private transient DimensionLookup dims;
     private transient TableCatalog catalog;
     private transient RuleRunner runner;
+    private transient DependencyOutage outage;
     private transient KeyedStateStore store;
     private transient boolean restored;
 
@@ -128,6 +129,9 @@ public final class RoutingFunction
                                 .getMapState(Descriptors.scriptState(settings.stateTtl())));
         waiting = getRuntimeContext().getListState(Descriptors.WAITING_FOR_RULES);
         registerMetrics(getRuntimeContext().getMetricGroup());
+        outage =
+                new DependencyOutage(
+                        resources.outageMaxWait(), where, getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -352,7 +356,10 @@ public final class RoutingFunction
             Collector<TableWrite> out)
             throws Exception {
         RuleMetrics metrics = metricsOf(rule);
-        RuleRunner.Run r = runner.run(rule.running(), view, store, dims);
+        // A dependency that is away (dimension database, state backend) is waited out here, the
+        // event held; what comes back is the rule's own result.
+        RuleRunner.Run r =
+                outage.run(rule.name(), () -> runner.run(rule.running(), view, store, dims));
         if (r.invoked()) {
             Outcome outcome = r.outcome();
             metrics.processed.inc();
