@@ -175,10 +175,16 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
             return run(d, key, number);
         } catch (SQLException first) {
             errors.increment();
-            LOG.warn(
-                    "dimension '{}': query failed, reconnecting once: {}",
-                    d.spec.name(),
-                    first.getMessage());
+            if (connection != null) {
+                LOG.warn(
+                        "dimension '{}': query failed, reconnecting once: {}",
+                        d.spec.name(),
+                        first.getMessage());
+            } else {
+                // No connection to lose: the database was already away (the routing function
+                // logs the outage once, not at every retry).
+                LOG.debug("dimension '{}': cannot connect: {}", d.spec.name(), first.getMessage());
+            }
             closeConnection();
             try {
                 return run(d, key, number);
