@@ -242,6 +242,62 @@ class DependencyOutageTest {
         }
     }
 
+    /** Replay has no retry: it stops with a message naming the event, the rule and the cause. */
+    @Test
+    void replayStopsWithAPlainMessage() throws Exception {
+        down.set(true);
+        try (ReplayEngine replay =
+                new ReplayEngine(
+                        runtime,
+                        false,
+                        List.of(
+                                new RuleDefinition(
+                                        new RuleId("d", "t", "main"),
+                                        Language.GROOVY,
+                                        GROOVY_CATCHES,
+                                        CONFIG,
+                                        0,
+                                        true)),
+                        dims,
+                        new KeyPath("eventId"),
+                        null,
+                        RuleRunner.WriteCheck.NONE,
+                        io.rulecast.event.EventParser.DEFAULT_MAX_BYTES)) {
+            byte[] event =
+                    ("{\"eventId\":\"e-9\",\"domain\":\"d\",\"type\":\"t\",\"timestamp\":1,"
+                                    + "\"payload\":{\"userId\":\"u-1\"}}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            List<String> ran = new java.util.ArrayList<>();
+            DependencyUnavailableException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            DependencyUnavailableException.class,
+                            () ->
+                                    replay.replay(
+                                            event,
+                                            new ReplayEngine.Listener() {
+                                                @Override
+                                                public void rejected(
+                                                        String id, DeadLetterReason r, String m) {
+                                                    ran.add("rejected " + r);
+                                                }
+
+                                                @Override
+                                                public void ran(
+                                                        io.rulecast.event.BusinessEvent ev,
+                                                        RunningRule rule,
+                                                        String name,
+                                                        RuleRunner.Run run) {
+                                                    ran.add(name + " " + run);
+                                                }
+                                            }));
+            assertTrue(
+                    e.getMessage().startsWith("event e-9, rule d/t/main: ctx.dim('student')"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("replay does not retry"), e.getMessage());
+            assertEquals(List.of(), ran, "nothing reported as a result of the rule");
+        }
+    }
+
     private static RuleDefinition forger(Language language, String script) {
         return new RuleDefinition(
                 new RuleId("d", "t", "forger"), language, script, CONFIG, 0, true);

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * first. Each invocation is all-or-nothing: its table writes (checked against the {@link
  * TableCatalog}), alerts, metrics and state changes are applied only if it succeeded; otherwise the
  * event goes to the dead-letter topic for that rule, and the rule's {@link CircuitBreaker} counts
- * the failure. Table writes are the main output; alerts, metrics and dead letters go to {@link
- * Descriptors#MESSAGES}.
+ * the failure. An invocation that found a dependency of {@code ctx} unavailable is neither: {@link
+ * DependencyOutage} holds the event and runs the rule again (or fails the job over). Table writes
+ * are the main output; alerts, metrics and dead letters go to {@link Descriptors#MESSAGES}.
  */
 public final class RoutingFunction
         extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, TableWrite> {

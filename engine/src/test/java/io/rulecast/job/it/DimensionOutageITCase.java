@@ -46,7 +46,7 @@ class DimensionOutageITCase {
                     + "ctx.upsert('"
                     + WrongbookWorkload.LOG
                     + "', [event_id: event.eventId, wrongbook_id: p.wrongbookId,"
-                    + " kind: student == null ? 'add-nodim' : 'add'])\n"
+                    + " kind: student == null ? 'nodim' : 'add'])\n"
                     + "return [wrongbook_id: p.wrongbookId,"
                     + " user_id: student == null ? p.userId : student.user_id,"
                     + " subject: p.subject, wrong_count: n, last_add: event.timestamp,"
@@ -91,8 +91,8 @@ class DimensionOutageITCase {
                         rowsEarlyInOutage,
                         rowsLateInOutage,
                         "no event got past its rules while the dimension database was away"
-                                + " (dead letters so far: "
-                                + job.dlq().all().size()
+                                + " (dead letters so far, by reason: "
+                                + deadLettersByReason(job)
                                 + ")");
                 producer.awaitAll(WAIT);
             }
@@ -171,6 +171,15 @@ class DimensionOutageITCase {
                 .set("dims.student.ttl", "1 ms")
                 .set("jdbc.connect.timeout", "2 s")
                 .set("jdbc.socket.timeout", "5 s");
+    }
+
+    private static java.util.Map<String, Long> deadLettersByReason(JobFixture job) {
+        return job.dlq().all().stream()
+                .collect(
+                        java.util.stream.Collectors.groupingBy(
+                                r -> String.valueOf(r.header(Messages.HEADER_REASON)),
+                                java.util.TreeMap::new,
+                                java.util.stream.Collectors.counting()));
     }
 
     /** No dead letter at all (so none SCRIPT_ERROR or CIRCUIT_OPEN) and no breaker opened. */
