@@ -46,7 +46,15 @@ public final class RulecastConfig implements Serializable {
     private static final Pattern TABLE_NAME =
             Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
     private static final Set<String> SECRET_KEYS =
-            Set.of(RULES_JDBC_PASSWORD.key(), SINK_JDBC_PASSWORD.key());
+            Set.of(RULES_JDBC_PASSWORD.key(), SINK_JDBC_PASSWORD.key(), DIMS_JDBC_PASSWORD.key());
+
+    /** Keys under {@code dims.} that configure every dimension, not a group of one. */
+    private static final Set<String> RESERVED_DIMS_KEYS =
+            Set.of(
+                    DIMS_JDBC_URL.key(),
+                    DIMS_JDBC_USER.key(),
+                    DIMS_JDBC_PASSWORD.key(),
+                    DIMS_OUTAGE_MAX_WAIT.key());
 
     private final Map<String, String> values;
     private final Map<String, String> origins;
@@ -179,6 +187,10 @@ public final class RulecastConfig implements Serializable {
         if (values.containsKey(SINK_JDBC_URL.key())) {
             requireJdbc(SINK_JDBC_URL);
         }
+        if (values.containsKey(DIMS_JDBC_URL.key())) {
+            requireJdbc(DIMS_JDBC_URL);
+        }
+        requirePositive(DIMS_OUTAGE_MAX_WAIT);
         requirePositive(RULES_POLL_INTERVAL);
         requirePositive(RULES_POLL_MAX_BACKOFF);
         requirePositive(JDBC_CONNECT_TIMEOUT);
@@ -446,6 +458,19 @@ public final class RulecastConfig implements Serializable {
                 get(JDBC_SOCKET_TIMEOUT));
     }
 
+    /**
+     * The database of the dimension tables ({@code dims.jdbc.*}, else the sink's), with the {@code
+     * jdbc.*} timeouts.
+     */
+    public JdbcConnectionSpec dimensionDatabase() {
+        return new JdbcConnectionSpec(
+                values.getOrDefault(DIMS_JDBC_URL.key(), sinkJdbcUrl()),
+                values.getOrDefault(DIMS_JDBC_USER.key(), sinkJdbcUser()),
+                values.getOrDefault(DIMS_JDBC_PASSWORD.key(), sinkJdbcPassword()),
+                get(JDBC_CONNECT_TIMEOUT),
+                get(JDBC_SOCKET_TIMEOUT));
+    }
+
     /** The sink's JDBC URL: {@code sink.jdbc.url}, else the rules'. */
     public String sinkJdbcUrl() {
         return values.getOrDefault(SINK_JDBC_URL.key(), get(RULES_JDBC_URL));
@@ -477,7 +502,7 @@ public final class RulecastConfig implements Serializable {
     public Set<String> dimensionNames() {
         Set<String> names = new LinkedHashSet<>();
         for (String key : values.keySet()) {
-            if (key.startsWith(DIMS_PREFIX)) {
+            if (key.startsWith(DIMS_PREFIX) && !RESERVED_DIMS_KEYS.contains(key)) {
                 int dot = key.indexOf('.', DIMS_PREFIX.length());
                 if (dot > DIMS_PREFIX.length()) {
                     names.add(key.substring(DIMS_PREFIX.length(), dot));

@@ -159,6 +159,7 @@ public final class RulecastJob {
                             + e.getMessage()
                             + " (check sink.tables.allowed and sink.jdbc.url)");
         }
+        JdbcConnectionSpec dimsDb = config.dimensionDatabase();
         List<DimensionSpec> dims = new ArrayList<>();
         for (String name : config.dimensionNames()) {
             dims.add(
@@ -170,7 +171,7 @@ public final class RulecastJob {
                             config.get(dimMaxEntries(name))));
         }
         if (!dims.isEmpty()) {
-            try (JdbcDimensionLookup probe = new JdbcDimensionLookup(sinkDb, dims)) {
+            try (JdbcDimensionLookup probe = new JdbcDimensionLookup(dimsDb, dims)) {
                 probe.validate();
             } catch (RuntimeException e) {
                 throw new ConfigException("cannot use the dimensions: " + e.getMessage());
@@ -200,7 +201,8 @@ public final class RulecastJob {
                         config.kafkaProperties(),
                         deliveryGuarantee(config),
                         config.get(JOB_NAME)),
-                new RoutingResources(catalog, sinkDb, dims));
+                new RoutingResources(catalog, dimsDb, dims)
+                        .withOutageMaxWait(config.get(RulecastOptions.DIMS_OUTAGE_MAX_WAIT)));
     }
 
     /** The events topic as raw records: key, value bytes, headers and position kept. */

@@ -296,6 +296,41 @@ public final class RulecastOptions {
                 .withDescription("Cached rows of dimension '" + name + "' per subtask.");
     }
 
+    /**
+     * {@code dims.jdbc.url}: the database of the dimension tables, when it is not the sink's (the
+     * key is reserved: no dimension can be named {@code jdbc} with a {@code url} key).
+     */
+    public static final ConfigOption<String> DIMS_JDBC_URL =
+            ConfigOptions.key("dims.jdbc.url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "JDBC URL of the database holding the dimension tables; default:"
+                                    + " the sink's (sink.jdbc.url).");
+
+    public static final ConfigOption<String> DIMS_JDBC_USER =
+            ConfigOptions.key("dims.jdbc.user")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("User of the dimension database; default: the sink's.");
+
+    public static final ConfigOption<String> DIMS_JDBC_PASSWORD =
+            ConfigOptions.key("dims.jdbc.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of dims.jdbc.user; default: the sink's password.");
+
+    public static final ConfigOption<Duration> DIMS_OUTAGE_MAX_WAIT =
+            ConfigOptions.key("dims.outage.max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "How long an event waits for an unavailable dependency of ctx (the"
+                                    + " dimension database, the state backend) while the task holds"
+                                    + " it and retries; after this the job fails over and restarts"
+                                    + " from its last checkpoint. Such an outage never dead-letters"
+                                    + " an event nor opens a rule's breaker.");
+
     /** The keys of one dimension group, after {@code dims.<name>.}. */
     public static final List<String> DIM_KEYS =
             List.of("table", "key-column", "ttl", "max-entries");
@@ -418,6 +453,10 @@ public final class RulecastOptions {
                     SINK_CONNECTIONS,
                     SINK_FLUSH_INTERVAL,
                     SINK_MAX_RETRIES,
+                    DIMS_JDBC_URL,
+                    DIMS_JDBC_USER,
+                    DIMS_JDBC_PASSWORD,
+                    DIMS_OUTAGE_MAX_WAIT,
                     EVENTS_KEY_PATH,
                     EVENTS_MAX_SIZE,
                     EVENTS_UNROUTED_DEAD_LETTER,

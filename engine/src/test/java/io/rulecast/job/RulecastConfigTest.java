@@ -212,6 +212,32 @@ class RulecastConfigTest {
                 () -> RulecastConfig.of(Map.of("rules.jdbc.url", URL, "dims.user.tabel", "t")));
     }
 
+    /** dims.jdbc.* and dims.outage.max-wait configure every dimension; they are no group. */
+    @Test
+    void dimensionDatabaseAndOutageBoundAreNotDimensionGroups() {
+        RulecastConfig c =
+                RulecastConfig.of(
+                        Map.of(
+                                "rules.jdbc.url", URL,
+                                "sink.jdbc.url", "jdbc:mysql://sink:3306/w",
+                                "dims.jdbc.url", "jdbc:mysql://dims:3306/d",
+                                "dims.outage.max-wait", "5 s",
+                                "dims.user.table", "dim_user",
+                                "dims.user.key-column", "user_id"));
+        assertEquals(Set.of("user"), c.dimensionNames());
+        assertTrue(c.dimensionDatabase().url().startsWith("jdbc:mysql://dims:3306/d"));
+        assertEquals(Duration.ofSeconds(5), c.get(RulecastOptions.DIMS_OUTAGE_MAX_WAIT));
+
+        RulecastConfig defaults = RulecastConfig.of(Map.of("rules.jdbc.url", URL));
+        assertEquals(defaults.sinkDatabase().url(), defaults.dimensionDatabase().url());
+        assertEquals(Duration.ofSeconds(60), defaults.get(RulecastOptions.DIMS_OUTAGE_MAX_WAIT));
+        assertThrows(
+                ConfigException.class,
+                () ->
+                        RulecastConfig.of(
+                                Map.of("rules.jdbc.url", URL, "dims.outage.max-wait", "0 s")));
+    }
+
     @Test
     void passThroughPrefixesReachKafkaAndFlink() {
         RulecastConfig c =

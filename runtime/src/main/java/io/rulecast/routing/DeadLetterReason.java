@@ -44,8 +44,17 @@ public enum DeadLetterReason {
     /** The database refused a write the sink made (constraint, type). */
     SINK_REFUSED;
 
-    /** The reason of a failed invocation. */
+    /**
+     * The reason of a failed invocation.
+     *
+     * @throws IllegalArgumentException for {@link FailureReason#DEPENDENCY_UNAVAILABLE}: an outage
+     *     of a dependency is retried or fails the job over, it never dead-letters an event
+     */
     public static DeadLetterReason of(FailureReason reason) {
+        if (reason == FailureReason.DEPENDENCY_UNAVAILABLE) {
+            throw new IllegalArgumentException(
+                    "DEPENDENCY_UNAVAILABLE is retried, not dead-lettered");
+        }
         return valueOf(reason.name());
     }
 

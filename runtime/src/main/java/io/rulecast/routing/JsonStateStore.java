@@ -2,6 +2,7 @@ package io.rulecast.routing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.rulecast.event.Json;
+import io.rulecast.runtime.DependencyUnavailableException;
 import io.rulecast.runtime.StateStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,7 +57,9 @@ public abstract class JsonStateStore implements StateStore {
         try {
             json = read(name);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read state '" + name + "': " + e, e);
+            // The backend failed, not the rule: the invocation ends DEPENDENCY_UNAVAILABLE and is
+            // retried (a write that fails in commit() fails the task over instead).
+            throw new DependencyUnavailableException("cannot read state '" + name + "': " + e, e);
         }
         return json == null ? null : parse(name, json);
     }

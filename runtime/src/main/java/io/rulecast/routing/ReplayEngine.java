@@ -6,6 +6,7 @@ import io.rulecast.event.EventParser;
 import io.rulecast.event.Json;
 import io.rulecast.event.ParseResult;
 import io.rulecast.runtime.CompileException;
+import io.rulecast.runtime.DependencyUnavailableException;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.RuleDefinition;
 import io.rulecast.runtime.RuleId;
@@ -157,7 +158,20 @@ public final class ReplayEngine implements AutoCloseable {
                                 CircuitBreaker.Transition.NONE));
                 continue;
             }
-            out.ran(event, e.running(), name, runner.run(e.running(), view, store, dims));
+            RuleRunner.Run run = runner.run(e.running(), view, store, dims);
+            if (run.dependencyUnavailable()) {
+                // The job would wait and retry; replay runs once, so it stops and says why.
+                throw new DependencyUnavailableException(
+                        "event "
+                                + event.eventId()
+                                + ", rule "
+                                + name
+                                + ": "
+                                + run.message()
+                                + " (replay does not retry; the job waits for it)",
+                        null);
+            }
+            out.ran(event, e.running(), name, run);
         }
     }
 

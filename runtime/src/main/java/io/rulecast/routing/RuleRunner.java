@@ -3,6 +3,7 @@ package io.rulecast.routing;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Emission;
 import io.rulecast.runtime.Failure;
+import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ public final class RuleRunner {
      * What a run gave.
      *
      * @param outcome the invocation's outcome; null when the breaker refused the event
-     * @param reason null on success, else the dead-letter reason (the failure's, {@link
+     * @param reason null on success and when a {@linkplain #dependencyUnavailable() dependency was
+     *     unavailable}, else the dead-letter reason (the failure's, {@link
      *     DeadLetterReason#BAD_OUTPUT} or {@link DeadLetterReason#CIRCUIT_OPEN})
      * @param writes on success: the upserts and deletes in emission order
      * @param messages on success: the alerts and metrics in emission order
@@ -47,7 +49,19 @@ public final class RuleRunner {
             List<Emission> messages,
             CircuitBreaker.Transition transition) {
         public boolean ok() {
-            return reason == null;
+            return reason == null && !dependencyUnavailable();
+        }
+
+        /**
+         * A dependency of {@code ctx} (a dimension lookup, the state store) could not answer: no
+         * dead-letter reason, nothing written, the state left as it was and the breaker not told.
+         * The caller retries the run (the job) or reports it (replay); the failure's message says
+         * which dependency.
+         */
+        public boolean dependencyUnavailable() {
+            return outcome != null
+                    && outcome.failed()
+                    && outcome.failure().reason() == FailureReason.DEPENDENCY_UNAVAILABLE;
         }
 
         /** Whether the rule was invoked (the breaker let it). */
@@ -82,6 +96,18 @@ public final class RuleRunner {
         }
         state.begin();
         Outcome outcome = rule.compiled().invoke(eventView, state, dims);
+        if (outcome.failed()
+                && outcome.failure().reason() == FailureReason.DEPENDENCY_UNAVAILABLE) {
+            // Not the rule's failure: it must not count towards opening the breaker.
+            state.rollback();
+            return new Run(
+                    outcome,
+                    null,
+                    outcome.failure().message(),
+                    List.of(),
+                    List.of(),
+                    CircuitBreaker.Transition.NONE);
+        }
         DeadLetterReason reason = null;
         String message = null;
         List<Emission> writes = List.of();

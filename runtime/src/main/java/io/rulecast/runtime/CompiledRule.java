@@ -137,6 +137,13 @@ public final class CompiledRule {
             if (bound != null) {
                 failure = bound;
             }
+            // A dependency that failed explains everything after it (a caught exception, a wrong
+            // row built from the missing value, a bound broken while waiting): the rule is not to
+            // blame, and the event must be retried rather than dead-lettered.
+            Failure dependency = ctx.dependencyFailure();
+            if (dependency != null) {
+                failure = dependency;
+            }
         }
         long nanos = guard.elapsedNanos();
         if (failure != null) {

@@ -15,5 +15,11 @@ public enum FailureReason {
     OUTPUT_LIMIT,
     STACK_OVERFLOW,
     /** The rule's circuit breaker is open (decided by the job, not the runtime). */
-    CIRCUIT_OPEN
+    CIRCUIT_OPEN,
+    /**
+     * A dependency of {@code ctx} (a dimension lookup, the state store) could not answer: not the
+     * rule's fault and not the event's. Never a dead-letter reason: the job retries the event until
+     * the dependency is back, or fails over (see {@link DependencyUnavailableException}).
+     */
+    DEPENDENCY_UNAVAILABLE
 }

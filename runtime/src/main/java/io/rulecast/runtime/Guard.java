@@ -57,6 +57,10 @@ public final class Guard {
     private volatile long stuckAfterNanos;
     private volatile String label;
     private volatile boolean stuck;
+
+    /** The host is waiting on a dependency for the script ({@link #pause()}): no clock runs. */
+    private volatile boolean paused;
+
     private long allocationStart;
     private long memoryLimit;
     private long timeoutMillis;
@@ -92,6 +96,7 @@ public final class Guard {
         g.allocationStart = THREADS.getCurrentThreadAllocatedBytes();
         g.startNanos = System.nanoTime();
         g.deadlineNanos = g.startNanos + timeout.toNanos();
+        g.paused = false;
         g.armed = true;
         return g;
     }
@@ -122,6 +127,33 @@ public final class Guard {
         }
         FailureReason r = cancelReason;
         return r == null ? null : new Failure(r, cancelMessage);
+    }
+
+    /**
+     * Stops the invocation's clock while the host waits on a dependency for the script (a dimension
+     * lookup that goes to the database): that wait is not the script's time, so it neither counts
+     * against {@code script.timeout} nor makes the thread stuck. Returns the token to hand to
+     * {@link #resume(long)}; 0 when no invocation is armed (nothing to pause). The wait itself is
+     * bounded by the dependency's own timeouts.
+     */
+    public long pause() {
+        if (!armed || paused) {
+            return 0L;
+        }
+        paused = true;
+        return System.nanoTime();
+    }
+
+    /** Starts the clock again, with the deadline moved by the time spent paused. */
+    public void resume(long token) {
+        if (token == 0L) {
+            return;
+        }
+        long waited = System.nanoTime() - token;
+        // Move the clocks before unpausing, so the watchdog never sees the old deadline unpaused.
+        deadlineNanos += waited;
+        stuckAfterNanos += waited;
+        paused = false;
     }
 
     long elapsedNanos() {
@@ -258,6 +290,9 @@ public final class Guard {
                 continue;
             }
             any = true;
+            if (g.paused) {
+                continue;
+            }
             if (!g.stuck && now - g.startNanos - g.stuckAfterNanos > 0) {
                 g.markStuck(now);
             }

@@ -19,10 +19,11 @@ public final class RuleContext {
     private final int outputLimit;
     private final List<Emission> emissions = new ArrayList<>(4);
     private List<String> logs;
+    private Failure dependencyFailure;
 
     RuleContext(CompiledRule rule, StateStore state, DimensionLookup dims, int outputLimit) {
         this.rule = rule;
-        this.state = new StateView(state);
+        this.state = new StateView(this, state);
         this.dims = dims;
         this.outputLimit = outputLimit;
     }
@@ -79,12 +80,38 @@ public final class RuleContext {
 
     /** A row of dimension {@code dimName} by key, or null. The row is read-only. */
     public Map<String, Object> dim(String dimName, Object key) {
+        // The key reaches the lookup's cache (hashCode, equals): plain data only.
+        Object plainKey = PlainData.copy(key, FailureReason.SCRIPT_ERROR);
+        // Waiting for the database is not the script's time: a slow (or reconnecting) lookup must
+        // not end in TIMEOUT, which would blame the rule.
+        Guard guard = Guard.current();
+        long paused = guard.pause();
         try {
-            // The key reaches the lookup's cache (hashCode, equals): plain data only.
-            return dims.lookup(dimName, PlainData.copy(key, FailureReason.SCRIPT_ERROR));
+            return dims.lookup(dimName, plainKey);
         } catch (IllegalArgumentException e) {
             throw new ScriptFailure(FailureReason.SCRIPT_ERROR, "ctx.dim: " + e.getMessage());
+        } catch (DependencyUnavailableException e) {
+            throw dependencyFailed("ctx.dim('" + dimName + "'): " + e.getMessage());
+        } finally {
+            guard.resume(paused);
         }
+    }
+
+    /**
+     * Records that a dependency failed during this invocation, and returns the failure to throw
+     * into the script. The record is what counts: the invocation ends with {@link
+     * FailureReason#DEPENDENCY_UNAVAILABLE} even if the script catches what is thrown.
+     */
+    private ScriptFailure dependencyFailed(String message) {
+        if (dependencyFailure == null) {
+            dependencyFailure = new Failure(FailureReason.DEPENDENCY_UNAVAILABLE, message);
+        }
+        return new ScriptFailure(FailureReason.DEPENDENCY_UNAVAILABLE, message);
+    }
+
+    /** The first dependency failure of this invocation, or null; scripts cannot reach it. */
+    Failure dependencyFailure() {
+        return dependencyFailure;
     }
 
     /** State kept for the current event's key. */
@@ -135,10 +162,12 @@ public final class RuleContext {
     /** {@code ctx.state}: get, put and incr on the current key's state. */
     public static final class StateView {
         private static final Object REMOVED = new Object();
+        private final RuleContext ctx;
         private final StateStore store;
         private Map<String, Object> pending;
 
-        StateView(StateStore store) {
+        StateView(RuleContext ctx, StateStore store) {
+            this.ctx = ctx;
             this.store = store;
         }
 
@@ -153,7 +182,11 @@ public final class RuleContext {
                 v = pending.get(name);
                 v = v == REMOVED ? null : v;
             } else {
-                v = store.get(name);
+                try {
+                    v = store.get(name);
+                } catch (DependencyUnavailableException e) {
+                    throw ctx.dependencyFailed("ctx.state.get('" + name + "'): " + e.getMessage());
+                }
             }
             return v instanceof Map || v instanceof List
                     ? PlainData.copy(v, FailureReason.SCRIPT_ERROR)

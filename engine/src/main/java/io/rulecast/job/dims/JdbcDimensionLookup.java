@@ -6,6 +6,7 @@ import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.job.sink.TableCatalog;
 import io.rulecast.job.sink.TableSchema;
 import io.rulecast.routing.KeyPath;
+import io.rulecast.runtime.DependencyUnavailableException;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.PlainData;
 import java.math.BigDecimal;
@@ -16,6 +17,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -46,10 +50,13 @@ import org.slf4j.LoggerFactory;
  * prefix).
  *
  * <p>Thread-safe: cache hits never lock; queries share one connection, one at a time. A failing
- * query is counted, retried once on a new connection, then reported as an {@link
- * IllegalStateException} (the rule invocation fails and its event goes to the dead-letter topic);
- * the connection's connect and socket timeouts ({@code jdbc.*.timeout}) and a query timeout keep a
- * dead database from blocking a task.
+ * query is counted and retried once on a new connection. If the database cannot be reached (or does
+ * not answer in time) it is reported as a {@link DependencyUnavailableException}: the invocation
+ * ends {@code DEPENDENCY_UNAVAILABLE} and the job waits for the database ({@code
+ * dims.outage.max-wait}), blaming neither the rule nor the event. Any other refusal (a dropped
+ * table, a data error) is an {@link IllegalStateException}: the invocation fails and the event goes
+ * to the dead-letter topic. The connection's connect and socket timeouts ({@code jdbc.*.timeout})
+ * and a query timeout keep a dead database from blocking a task for long.
  */
 public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDimensionLookup.class);
@@ -168,24 +175,32 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
             return run(d, key, number);
         } catch (SQLException first) {
             errors.increment();
-            LOG.warn(
-                    "dimension '{}': query failed, reconnecting once: {}",
-                    d.spec.name(),
-                    first.getMessage());
+            if (connection != null) {
+                LOG.warn(
+                        "dimension '{}': query failed, reconnecting once: {}",
+                        d.spec.name(),
+                        first.getMessage());
+            } else {
+                // No connection to lose: the database was already away (the routing function
+                // logs the outage once, not at every retry).
+                LOG.debug("dimension '{}': cannot connect: {}", d.spec.name(), first.getMessage());
+            }
             closeConnection();
             try {
                 return run(d, key, number);
             } catch (SQLException second) {
                 errors.increment();
                 closeConnection();
-                throw new IllegalStateException(
+                String message =
                         "dimension '"
                                 + d.spec.name()
                                 + "': reading table "
                                 + d.spec.table()
                                 + " failed: "
-                                + second.getMessage(),
-                        second);
+                                + second.getMessage();
+                throw unreachable(second)
+                        ? new DependencyUnavailableException(message, second)
+                        : new IllegalStateException(message, second);
             }
         }
     }
@@ -239,14 +254,16 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
         } catch (SQLException e) {
             errors.increment();
             closeConnection();
-            throw new IllegalStateException(
+            String message =
                     "dimension '"
                             + s.name()
                             + "': cannot read the columns of table "
                             + s.table()
                             + ": "
-                            + e.getMessage(),
-                    e);
+                            + e.getMessage();
+            throw unreachable(e)
+                    ? new DependencyUnavailableException(message, e)
+                    : new IllegalStateException(message, e);
         }
         if (schema == null) {
             throw new IllegalStateException(
@@ -263,6 +280,38 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
                             + "'");
         }
         return schema.isNumeric(s.keyColumn());
+    }
+
+    /**
+     * Whether {@code e} says the database cannot be reached or did not answer in time (a refused or
+     * cut connection, a read or query timeout, a server shutting down), rather than that it refused
+     * this query (a missing table, a data error). The first is an outage the job waits out; the
+     * second fails the invocation as before, since retrying would never end.
+     */
+    static boolean unreachable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                // 08: connection exception; 70100/HY008: query interrupted or timed out;
+                // 1053/1927/2006/2013: server shutdown, connection killed, gone away, lost.
+                int code = sql.getErrorCode();
+                if (state != null && (state.startsWith("08") || state.equals("70100"))
+                        || "HY008".equals(state)
+                        || code == 1053
+                        || code == 1927
+                        || code == 2006
+                        || code == 2013) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

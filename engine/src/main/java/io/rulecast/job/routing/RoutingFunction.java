@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * first. Each invocation is all-or-nothing: its table writes (checked against the {@link
  * TableCatalog}), alerts, metrics and state changes are applied only if it succeeded; otherwise the
  * event goes to the dead-letter topic for that rule, and the rule's {@link CircuitBreaker} counts
- * the failure. Table writes are the main output; alerts, metrics and dead letters go to {@link
- * Descriptors#MESSAGES}.
+ * the failure. An invocation that found a dependency of {@code ctx} unavailable is neither: {@link
+ * DependencyOutage} holds the event and runs the rule again (or fails the job over). Table writes
+ * are the main output; alerts, metrics and dead letters go to {@link Descriptors#MESSAGES}.
  */
 public final class RoutingFunction
         extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, TableWrite> {
@@ -72,6 +73,7 @@ public final class RoutingFunction
     private transient DimensionLookup dims;
     private transient TableCatalog catalog;
     private transient RuleRunner runner;
+    private transient DependencyOutage outage;
     private transient KeyedStateStore store;
     private transient boolean restored;
 
@@ -132,6 +134,9 @@ public final class RoutingFunction
                         settings.alertsTopic(),
                         where);
         registerMetrics(getRuntimeContext().getMetricGroup());
+        outage =
+                new DependencyOutage(
+                        resources.outageMaxWait(), where, getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -396,7 +401,10 @@ public final class RoutingFunction
             Collector<TableWrite> out)
             throws Exception {
         RuleMetrics metrics = metricsOf(rule);
-        RuleRunner.Run r = runner.run(rule.running(), view, store, dims);
+        // A dependency that is away (dimension database, state backend) is waited out here, the
+        // event held; what comes back is the rule's own result.
+        RuleRunner.Run r =
+                outage.run(rule.name(), () -> runner.run(rule.running(), view, store, dims));
         if (r.invoked()) {
             Outcome outcome = r.outcome();
             metrics.processed.inc();

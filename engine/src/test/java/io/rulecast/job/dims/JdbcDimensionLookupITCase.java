@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.job.jdbc.JdbcConnectionSpec;
+import io.rulecast.runtime.DependencyUnavailableException;
 import io.rulecast.testing.MariaDbExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -127,6 +128,7 @@ class JdbcDimensionLookupITCase {
         }
     }
 
+    /** An outage, which the job waits out (DEPENDENCY_UNAVAILABLE), not the rule's failure. */
     @Test
     void unreachableDatabaseFailsTheLookupQuicklyWithAClearMessage() {
         JdbcConnectionSpec nowhere =
@@ -135,8 +137,9 @@ class JdbcDimensionLookupITCase {
                 new JdbcDimensionLookup(
                         nowhere, List.of(DimensionSpec.of("user", "dim_user", "id")))) {
             long start = System.nanoTime();
-            IllegalStateException e =
-                    assertThrows(IllegalStateException.class, () -> dims.lookup("user", 1));
+            DependencyUnavailableException e =
+                    assertThrows(
+                            DependencyUnavailableException.class, () -> dims.lookup("user", 1));
             assertTrue(
                     e.getMessage()
                             .startsWith(
@@ -144,6 +147,26 @@ class JdbcDimensionLookupITCase {
                     e.getMessage());
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(15).toNanos());
             assertEquals(1, dims.errors());
+        }
+    }
+
+    /**
+     * A database that answers but refuses the query (the table dropped under the job) is no outage:
+     * waiting would never end, so the invocation fails as before.
+     */
+    @Test
+    void aRefusedQueryIsNotAnOutage() {
+        DB.execute(
+                "CREATE TABLE dim_gone (id INT PRIMARY KEY, name VARCHAR(8))",
+                "INSERT INTO dim_gone VALUES (1, 'x')");
+        try (JdbcDimensionLookup dims =
+                new JdbcDimensionLookup(spec(), List.of(DimensionSpec.of("gone", "dim_gone", "id")))
+                        .validate()) {
+            assertEquals("x", dims.lookup("gone", 1).get("name"));
+            DB.execute("DROP TABLE dim_gone");
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> dims.lookup("gone", 2));
+            assertTrue(e.getMessage().contains("dim_gone"), e.getMessage());
         }
     }
 
