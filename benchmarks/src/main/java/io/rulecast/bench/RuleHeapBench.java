@@ -3,6 +3,7 @@ package io.rulecast.bench;
 import io.rulecast.event.EventParser;
 import io.rulecast.event.ParseResult;
 import io.rulecast.routing.MemoryStateStore;
+import io.rulecast.routing.RuleTable;
 import io.rulecast.runtime.CompiledRule;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Language;
@@ -140,6 +141,36 @@ final class RuleHeapBench {
             throw new IllegalStateException(
                     r.eventType() + "/" + r.name() + " failed: " + outcome.failure());
         }
+    }
+
+    private record Ranked(RuleId ruleId, int priority) implements RuleTable.Ranked {}
+
+    /**
+     * CPU ms to put {@code n} rules over {@code n / 5} event types into a {@link RuleTable} one by
+     * one, as a routing instance does at start-up (median of 5).
+     */
+    static double tablePutsMs(int n) {
+        List<Ranked> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            entries.add(
+                    new Ranked(
+                            new RuleId("wrongbook", ThousandRules.type(i / 5), "r" + i % 5),
+                            100 - i % 5));
+        }
+        List<Double> ms = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            long start = cpu();
+            RuleTable<Long, Ranked> table = new RuleTable<>();
+            for (int i = 0; i < n; i++) {
+                table.put((long) i, entries.get(i));
+            }
+            ms.add((cpu() - start) / 1e6);
+            if (table.rulesFor("wrongbook", ThousandRules.type(0)).size() != 5) {
+                throw new IllegalStateException("wrong table");
+            }
+        }
+        ms.sort(Double::compare);
+        return ms.get(2);
     }
 
     /** CPU time of this thread: compiles and first runs happen on it. */
