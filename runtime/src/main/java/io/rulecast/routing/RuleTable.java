@@ -33,7 +33,12 @@ public final class RuleTable<K, R extends RuleTable.Ranked> {
                     .thenComparing(r -> r.ruleId().name());
 
     private final Map<K, R> byKey = new HashMap<>();
-    private Map<TypeKey, List<R>> byType = Map.of();
+
+    /** The entries of each event type by key; a type without entries has none. */
+    private final Map<TypeKey, Map<K, R>> members = new HashMap<>();
+
+    /** Each event type's entries in run order, rebuilt for that type only when it changes. */
+    private final Map<TypeKey, List<R>> byType = new HashMap<>();
 
     /** The entries of an event type in run order; empty when none. */
     public List<R> rulesFor(String domain, String eventType) {
@@ -48,7 +53,15 @@ public final class RuleTable<K, R extends RuleTable.Ranked> {
     /** Adds or replaces an entry; returns the one it replaced, or null. */
     public R put(K key, R rule) {
         R old = byKey.put(key, rule);
-        reindex();
+        TypeKey type = TypeKey.of(rule);
+        if (old != null) {
+            TypeKey was = TypeKey.of(old);
+            if (!was.equals(type)) {
+                leave(was, key);
+            }
+        }
+        members.computeIfAbsent(type, t -> new HashMap<>()).put(key, rule);
+        reindex(type);
         return old;
     }
 
@@ -56,7 +69,7 @@ public final class RuleTable<K, R extends RuleTable.Ranked> {
     public R remove(K key) {
         R old = byKey.remove(key);
         if (old != null) {
-            reindex();
+            leave(TypeKey.of(old), key);
         }
         return old;
     }
@@ -69,22 +82,34 @@ public final class RuleTable<K, R extends RuleTable.Ranked> {
         return byKey.size();
     }
 
-    private void reindex() {
-        Map<TypeKey, List<R>> index = new HashMap<>();
-        for (R r : byKey.values()) {
-            index.computeIfAbsent(
-                            new TypeKey(r.ruleId().domain(), r.ruleId().eventType()),
-                            k -> new ArrayList<>())
-                    .add(r);
+    private void leave(TypeKey type, K key) {
+        Map<K, R> m = members.get(type);
+        m.remove(key);
+        if (m.isEmpty()) {
+            members.remove(type);
         }
-        Map<TypeKey, List<R>> sorted = new HashMap<>();
-        index.forEach(
-                (k, v) -> {
-                    v.sort(ORDER);
-                    sorted.put(k, List.copyOf(v));
-                });
-        byType = sorted;
+        reindex(type);
     }
 
-    private record TypeKey(String domain, String eventType) {}
+    /**
+     * Rebuilds the run order of one event type: a change costs the size of its type, not of the
+     * table (a thousand rules put one by one at start-up would otherwise sort a thousand rules a
+     * thousand times).
+     */
+    private void reindex(TypeKey type) {
+        Map<K, R> m = members.get(type);
+        if (m == null) {
+            byType.remove(type);
+            return;
+        }
+        List<R> sorted = new ArrayList<>(m.values());
+        sorted.sort(ORDER);
+        byType.put(type, List.copyOf(sorted));
+    }
+
+    private record TypeKey(String domain, String eventType) {
+        static TypeKey of(Ranked r) {
+            return new TypeKey(r.ruleId().domain(), r.ruleId().eventType());
+        }
+    }
 }

@@ -81,6 +81,9 @@ public final class JsEngine implements ScriptEngine {
     private Context checker;
     private Value checkBody;
 
+    /** Parses (never runs) wrapped rule sources, with the options of the contexts rules run in. */
+    private Context parser;
+
     public JsEngine(RuntimeOptions options) {
         this.outputLimit = options.outputLimit();
         long limit = Math.max(1 << 20, Math.min(options.memoryLimitBytes(), 1L << 30));
@@ -165,17 +168,34 @@ public final class JsEngine implements ScriptEngine {
 
     @Override
     public CompiledScript compile(String script, String sourceName) throws CompileException {
-        checkBody(script);
         Source source =
                 Source.newBuilder("js", PREFIX + script + SUFFIX, sourceName)
                         .cached(true)
                         .buildLiteral();
+        check(script, source);
+        return new JsScript(this, source);
+    }
+
+    /**
+     * {@link #checkBody}, then the wrapped source parsed, without running it, in a context of the
+     * same options as the ones rules run in: the engine caches that parse (the source is cached),
+     * and the rule's contexts, built at its first run, reuse it. No context of the rule's own is
+     * built until an event needs it: a thousand rules do not cost a thousand contexts, and their
+     * time at start-up, before their events come.
+     */
+    private synchronized void check(String script, Source wrapped) throws CompileException {
+        checkBody(script);
         try {
-            return new JsScript(this, source);
+            if (parser == null) {
+                parser = newContext(false);
+            }
+            parser.parse(wrapped);
         } catch (PolyglotException e) {
             if (e.isSyntaxError()) {
                 throw JsFailures.wrappedSyntax(e);
             }
+            parser.close(true);
+            parser = null;
             throw new CompileException(0, 0, "cannot load the script: " + e.getMessage());
         }
     }
@@ -308,6 +328,10 @@ public final class JsEngine implements ScriptEngine {
         if (checker != null) {
             checker.close(true);
             checker = null;
+        }
+        if (parser != null) {
+            parser.close(true);
+            parser = null;
         }
         try {
             engine.close(true);

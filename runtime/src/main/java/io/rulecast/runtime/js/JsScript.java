@@ -20,11 +20,13 @@ final class JsScript implements CompiledScript {
     private final Deque<JsRunner> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong generation = new AtomicLong();
 
-    /** Builds the first runner right away: it parses the body and warms the engine's cache. */
+    /**
+     * The engine has parsed the source already ({@link JsEngine#compile}); the first runner, with
+     * its context, is built by the first invocation, within its cold-start budget.
+     */
     JsScript(JsEngine engine, Source source) {
         this.engine = engine;
         this.source = source;
-        idle.push(new JsRunner(this, source, 0));
     }
 
     JsEngine engine() {
