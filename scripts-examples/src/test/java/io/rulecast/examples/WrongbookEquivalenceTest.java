@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rulecast.cli.replay.ExpectComparer;
-import io.rulecast.cli.replay.ReplayLines;
+import io.rulecast.routing.ReplayLines;
 import io.rulecast.cli.replay.Replayer;
 import io.rulecast.event.Json;
 import io.rulecast.runtime.Language;

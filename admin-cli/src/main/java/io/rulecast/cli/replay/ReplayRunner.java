@@ -1,5 +1,6 @@
 package io.rulecast.cli.replay;
 
+import io.rulecast.routing.ReplayLines;
 import io.rulecast.cli.CliException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.rulecast.cli.replay;
 
+import io.rulecast.routing.ReplayLines;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
 import io.rulecast.routing.DeadLetterReason;

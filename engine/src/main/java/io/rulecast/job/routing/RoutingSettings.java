@@ -3,6 +3,7 @@ package io.rulecast.job.routing;
 import io.rulecast.job.RulecastConfig;
 import io.rulecast.job.RulecastOptions;
 import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.Rollout;
 import io.rulecast.runtime.RuntimeOptions;
 import java.io.Serializable;
 import java.time.Duration;
@@ -17,8 +18,35 @@ public record RoutingSettings(
         Duration scriptTimeout,
         long scriptMemoryLimitBytes,
         int scriptOutputLimit,
-        Duration stateTtl)
+        Duration stateTtl,
+        String shadowTopic,
+        Rollout.Settings rollout)
         implements Serializable {
+
+    /** With the default shadow topic and rollout limits. */
+    public RoutingSettings(
+            String alertsTopic,
+            String metricsTopic,
+            String dlqTopic,
+            boolean unroutedDeadLetter,
+            CircuitBreaker.Settings breaker,
+            Duration scriptTimeout,
+            long scriptMemoryLimitBytes,
+            int scriptOutputLimit,
+            Duration stateTtl) {
+        this(
+                alertsTopic,
+                metricsTopic,
+                dlqTopic,
+                unroutedDeadLetter,
+                breaker,
+                scriptTimeout,
+                scriptMemoryLimitBytes,
+                scriptOutputLimit,
+                stateTtl,
+                RulecastOptions.TOPIC_SHADOW.defaultValue(),
+                Rollout.Settings.DEFAULTS);
+    }
 
     public static RoutingSettings from(RulecastConfig c) {
         return new RoutingSettings(
@@ -35,7 +63,11 @@ public record RoutingSettings(
                 c.get(RulecastOptions.SCRIPT_TIMEOUT),
                 c.get(RulecastOptions.SCRIPT_MEMORY_LIMIT).getBytes(),
                 c.get(RulecastOptions.SCRIPT_OUTPUT_LIMIT),
-                c.get(RulecastOptions.STATE_TTL));
+                c.get(RulecastOptions.STATE_TTL),
+                c.get(RulecastOptions.TOPIC_SHADOW),
+                new Rollout.Settings(
+                        c.get(RulecastOptions.ROLLOUT_MAX_FAILURE_RATE),
+                        c.get(RulecastOptions.ROLLOUT_MIN_EVENTS)));
     }
 
     /** The bounds of every invocation. */

@@ -1,4 +1,4 @@
-package io.rulecast.cli.replay;
+package io.rulecast.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
