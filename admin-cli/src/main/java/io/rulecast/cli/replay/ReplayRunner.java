@@ -1,7 +1,7 @@
 package io.rulecast.cli.replay;
 
-import io.rulecast.routing.ReplayLines;
 import io.rulecast.cli.CliException;
+import io.rulecast.routing.ReplayLines;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

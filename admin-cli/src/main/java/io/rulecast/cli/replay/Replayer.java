@@ -1,11 +1,12 @@
 package io.rulecast.cli.replay;
 
-import io.rulecast.routing.ReplayLines;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
+import io.rulecast.routing.CandidateRunner;
 import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.KeyPath;
 import io.rulecast.routing.ReplayEngine;
+import io.rulecast.routing.ReplayLines;
 import io.rulecast.routing.RuleRunner;
 import io.rulecast.routing.RunningRule;
 import io.rulecast.runtime.CompileException;
@@ -16,7 +17,6 @@ import io.rulecast.runtime.RuleId;
 import io.rulecast.runtime.RuntimeOptions;
 import io.rulecast.runtime.ScriptRuntime;
 import java.nio.charset.StandardCharsets;
-import io.rulecast.routing.CandidateRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,8 +96,8 @@ public final class Replayer implements AutoCloseable {
 
     /**
      * Runs {@code candidate} in shadow beside the rule of the same id ({@code replay --candidate}):
-     * from then on the output is one shadow record per event whose candidate outputs differ (SPEC.md
-     * "Safe rollout"), and {@link #trailer()} is the summary line.
+     * from then on the output is one shadow record per event whose candidate outputs differ
+     * (SPEC.md "Safe rollout"), and {@link #trailer()} is the summary line.
      *
      * @throws CompileException when the candidate does not compile
      */

@@ -159,8 +159,7 @@ class RolloutAbortITCase {
                 if (line.contains("rolloutState{")
                         && line.contains("event_type=\"order\"")
                         && line.contains("rule=\"main\"")) {
-                    states.add(
-                            (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    states.add((int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
                 }
             }
             if (states.equals(List.of(3, 3))) {
