@@ -93,6 +93,37 @@ class ReplayCandidateTest {
     }
 
     @Test
+    void expectComparesTheRecordsAndTheSummaryButNotFailureMessages() throws IOException {
+        Path candidate = dir.resolve("throws.groovy");
+        Files.writeString(
+                candidate,
+                "if (event.eventId == 'e-5') throw new IllegalStateException('boom')\n"
+                        + Files.readString(samples.resolve("add.groovy")));
+        CliRun printed = replay(candidate);
+        assertEquals(0, printed.exitCode(), printed.toString());
+        assertEquals(2, printed.outLines().size(), printed.toString()); // e-5's record, summary
+        String record = printed.outLines().get(0);
+        assertTrue(record.contains("\"reason\":\"SCRIPT_ERROR\""), record);
+
+        Path other = dir.resolve("expected-other-message.jsonl");
+        Files.writeString(
+                other,
+                record.replaceAll("\"message\":\"[^\"]*\"", "\"message\":\"another text\"")
+                        + "\n"
+                        + printed.outLines().get(1)
+                        + "\n");
+        CliRun same = replay(candidate, "--expect", other.toString());
+        assertEquals(0, same.exitCode(), same.toString());
+
+        Path none = dir.resolve("expected-none.jsonl");
+        Files.writeString(
+                none,
+                "{\"summary\":{\"events\":6,\"compared\":3,\"differing\":0,\"candidateFailed\":1}}\n");
+        CliRun differs = replay(candidate, "--expect", none.toString());
+        assertEquals(1, differs.exitCode(), differs.toString());
+    }
+
+    @Test
     void aCandidateThatDoesNotCompileIsAFailedCheck() throws IOException {
         Path candidate = dir.resolve("broken.groovy");
         Files.writeString(candidate, "return [");

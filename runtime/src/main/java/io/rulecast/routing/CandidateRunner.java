@@ -83,12 +83,10 @@ public final class CandidateRunner {
             state.endShadow();
         }
         String abort = rollout.record(run, settings);
-        String rule = live.name();
-        List<Map<String, Object>> liveLines = ReplayLines.of(eventId, rule, liveRun);
-        List<Map<String, Object>> candidateLines = ReplayLines.of(eventId, rule, run);
-        if (ReplayLines.same(liveLines, candidateLines)) {
+        if (ReplayLines.sameOutput(liveRun, run)) {
             return new Shadow(run, false, null, abort);
         }
+        String rule = live.name();
         return new Shadow(
                 run,
                 true,
@@ -97,8 +95,8 @@ public final class CandidateRunner {
                         eventId,
                         live.version(),
                         rollout.candidateVersion(),
-                        liveLines,
-                        candidateLines),
+                        ReplayLines.of(eventId, rule, liveRun),
+                        ReplayLines.of(eventId, rule, run)),
                 abort);
     }
 

@@ -17,8 +17,8 @@ import java.util.Objects;
 
 /**
  * The lines of SPEC.md "Replay output": one JSON object per output, keys in the documented order;
- * printed by {@code rulecast replay}, and compared ({@link #same}) by shadow runs of a rollout
- * candidate in the job and in replay.
+ * printed by {@code rulecast replay}; {@link #sameOutput} compares two runs for the shadow runs of
+ * a rollout candidate in the job and in replay.
  */
 public final class ReplayLines {
     private static final ObjectWriter WRITER =
@@ -84,28 +84,51 @@ public final class ReplayLines {
     }
 
     /**
-     * Whether two runs' lines are the same output, as {@code replay --expect} compares lines: in
-     * order, objects by their keys in any order, numbers by value ({@code 5} equals {@code 5.0}),
-     * the {@code message} of failures not compared. On plain values (no JSON text), because a
-     * shadow run compares every event.
+     * Whether two runs of one rule over one event gave the same output, as {@code replay --expect}
+     * compares their lines ({@link #of}): the emissions in order, upserts and deletes by table, key
+     * and columns, alerts and metrics by all their fields, objects by their keys in any order,
+     * numbers by value ({@code 5} equals {@code 5.0}); a failure by its reason, its message not
+     * compared. On the emissions themselves, without building lines, because a shadow run compares
+     * every event.
      */
-    public static boolean same(List<Map<String, Object>> a, List<Map<String, Object>> b) {
-        if (a.size() != b.size()) {
+    public static boolean sameOutput(RuleRunner.Run a, RuleRunner.Run b) {
+        if (a.ok() != b.ok()) {
             return false;
         }
-        for (int i = 0; i < a.size(); i++) {
-            Map<String, Object> x = a.get(i);
-            Map<String, Object> y = b.get(i);
-            if ("failure".equals(x.get("kind")) && "failure".equals(y.get("kind"))) {
-                if (!Objects.equals(x.get("reason"), y.get("reason"))
-                        || !Objects.equals(x.get("rule"), y.get("rule"))) {
-                    return false;
-                }
-            } else if (!equal(x, y)) {
+        if (!a.ok()) {
+            return a.reason() == b.reason();
+        }
+        List<Emission> x = a.outcome().emissions();
+        List<Emission> y = b.outcome().emissions();
+        if (x.size() != y.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            if (!sameEmission(x.get(i), y.get(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean sameEmission(Emission a, Emission b) {
+        if (a instanceof Emission.Upsert u && b instanceof Emission.Upsert v) {
+            return u.table().equals(v.table()) && equal(u.row(), v.row());
+        }
+        if (a instanceof Emission.Delete u && b instanceof Emission.Delete v) {
+            return u.table().equals(v.table()) && equal(u.key(), v.key());
+        }
+        if (a instanceof Emission.Alert u && b instanceof Emission.Alert v) {
+            return Objects.equals(u.level(), v.level())
+                    && Objects.equals(u.message(), v.message())
+                    && equal(u.fields(), v.fields());
+        }
+        if (a instanceof Emission.Metric u && b instanceof Emission.Metric v) {
+            return u.name().equals(v.name())
+                    && equal(u.value(), v.value())
+                    && equal(u.tags(), v.tags());
+        }
+        return false;
     }
 
     private static boolean equal(Object a, Object b) {

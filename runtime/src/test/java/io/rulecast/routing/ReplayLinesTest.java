@@ -1,6 +1,8 @@
 package io.rulecast.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.runtime.Emission;
 import io.rulecast.runtime.Failure;
@@ -72,5 +74,75 @@ class ReplayLinesTest {
         assertEquals(
                 "{\"eventId\":null,\"kind\":\"rejected\",\"reason\":\"MALFORMED_JSON\",\"message\":\"bad\"}",
                 ReplayLines.format(ReplayLines.rejected(null, "MALFORMED_JSON", "bad")));
+    }
+
+    private static RuleRunner.Run ok(Emission... emissions) {
+        return new RuleRunner.Run(
+                io.rulecast.runtime.Outcome.success(
+                        java.util.List.of(emissions), java.util.List.of(), 1),
+                null,
+                null,
+                java.util.List.of(),
+                java.util.List.of(),
+                CircuitBreaker.Transition.NONE);
+    }
+
+    private static RuleRunner.Run failed(DeadLetterReason reason, String message) {
+        return new RuleRunner.Run(
+                null,
+                reason,
+                message,
+                java.util.List.of(),
+                java.util.List.of(),
+                CircuitBreaker.Transition.NONE);
+    }
+
+    @Test
+    void sameOutputComparesAsExpectDoes() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", "x");
+        a.put("n", 5);
+        a.put("nested", Map.of("v", java.util.List.of(1L, 2.50)));
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("nested", Map.of("v", java.util.List.of(new BigDecimal("1.0"), 2.5)));
+        b.put("n", 5.0);
+        b.put("id", "x");
+        assertTrue(
+                ReplayLines.sameOutput(
+                        ok(new Emission.Upsert("t", a)), ok(new Emission.Upsert("t", b))));
+        assertFalse(
+                ReplayLines.sameOutput(
+                        ok(new Emission.Upsert("t", a)), ok(new Emission.Upsert("u", b))),
+                "another table");
+        b.put("extra", null);
+        assertFalse(
+                ReplayLines.sameOutput(
+                        ok(new Emission.Upsert("t", a)), ok(new Emission.Upsert("t", b))),
+                "another column, even a null one");
+        assertFalse(
+                ReplayLines.sameOutput(
+                        ok(new Emission.Alert("WARN", "m", Map.of())),
+                        ok(new Emission.Alert("WARN", "other", Map.of()))),
+                "an alert's message is output");
+        assertTrue(
+                ReplayLines.sameOutput(
+                        ok(new Emission.Metric("m", 1, Map.of())),
+                        ok(new Emission.Metric("m", 1.0, Map.of()))));
+        assertFalse(
+                ReplayLines.sameOutput(
+                        ok(
+                                new Emission.Metric("m", 1, Map.of()),
+                                new Emission.Metric("m", 1, Map.of())),
+                        ok(new Emission.Metric("m", 1, Map.of()))));
+        assertTrue(
+                ReplayLines.sameOutput(
+                        failed(DeadLetterReason.SCRIPT_ERROR, "a"),
+                        failed(DeadLetterReason.SCRIPT_ERROR, "b")),
+                "a failure's message is not compared");
+        assertFalse(
+                ReplayLines.sameOutput(
+                        failed(DeadLetterReason.SCRIPT_ERROR, "a"),
+                        failed(DeadLetterReason.TIMEOUT, "a")));
+        assertFalse(ReplayLines.sameOutput(ok(), failed(DeadLetterReason.SCRIPT_ERROR, "a")));
     }
 }
