@@ -31,8 +31,8 @@ import java.util.function.IntSupplier;
  * hash) run and compared by the routing core's {@link CandidateRunner}, as the job does. Target
  * (issue 14): at most 2.2× the CPU per event of the live rule alone.
  *
- * <p>Run: {@code java -cp benchmarks/target/rulecast-benchmarks.jar io.rulecast.bench.RolloutCpuTable
- * [seconds-per-round] [rounds]}
+ * <p>Run: {@code java -cp benchmarks/target/rulecast-benchmarks.jar
+ * io.rulecast.bench.RolloutCpuTable [seconds-per-round] [rounds]}
  */
 public final class RolloutCpuTable {
     private final List<byte[]> events = BenchData.events(4096, 42);

@@ -15,6 +15,10 @@ import java.util.Map;
  * on the same event view and dimensions, over a read-only view of the key's state as the live run
  * saw it, and its outputs are compared with the live run's as replay lines. Nothing of the shadow
  * run is applied. Its time bound is its own invocation's, as for any rule.
+ *
+ * <p>Version stamps ({@code config_json.version_column}, added in {@link RuleRunner}): the two runs
+ * stamp different versions, so that column must be left out of {@link ReplayLines#sameOutput} (e.g.
+ * compare the runs before stamping, or pass the column to drop), else every event differs.
  */
 public final class CandidateRunner {
 
