@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A shadow candidate started with a raw SQL UPDATE on a running job writes nothing, and reports on
  * {@code topic.shadow} exactly the events that replay with the candidate (the routing core's {@link
- * ReplayEngine}, in-process) finds differing.
+ * ReplayEngine}, in-process) finds differing. Raw SQL ends a rollout and promotes its candidate.
  */
 class ShadowRolloutITCase {
     @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -125,6 +126,78 @@ class ShadowRolloutITCase {
             }
             assertEquals(replayed, reported);
             assertEquals(List.of(), job.dlq().all(), "no event was rejected");
+        }
+    }
+
+    @Test
+    void rawSqlEndsARolloutAndPromotesItsCandidate() throws Exception {
+        String live = "ctx.metric('v', 1, [:]); return null";
+        String candidate = "ctx.metric('v', 2, [:]); return null";
+        String shadowTopic = KAFKA.createTopic("shadow", 1);
+        try (JobFixture job = new JobFixture(KAFKA, DB);
+                TopicWatcher shadow = new TopicWatcher(KAFKA.bootstrapServers(), shadowTopic)) {
+            job.set("topic.shadow", shadowTopic);
+            long id = job.rules.insert("shop", "price", live);
+            job.start();
+
+            RolloutSql.start(DB, id, candidate, "shadow", null);
+            sendUntil(job, "s", () -> !shadow.all().isEmpty());
+
+            // abort: the header of V3__rollouts.sql
+            DB.execute(
+                    "UPDATE routing_configs SET rollout_mode = NULL, candidate_language = NULL,"
+                            + " candidate_script = NULL, candidate_config_json = NULL WHERE id = "
+                            + id);
+            JobFixture.sleep(2000); // > rules.poll.interval
+            for (int i = 0; i < 16; i++) {
+                job.send("a" + i, event("a-" + i, "shop", "price", Map.of()));
+            }
+            job.metrics().awaitCount(r -> eventId(r).startsWith("a-"), 16, WAIT);
+            JobFixture.sleep(1000);
+            assertEquals(
+                    List.of(),
+                    shadow.matching(r -> eventId(r).startsWith("a-")),
+                    "no shadow run after the abort");
+
+            // promote: the candidate becomes the live version in one statement
+            RolloutSql.start(DB, id, candidate, "shadow", null);
+            DB.execute(
+                    "UPDATE routing_configs SET language = candidate_language, script ="
+                            + " candidate_script, config_json = candidate_config_json,"
+                            + " rollout_mode = NULL, candidate_language = NULL, candidate_script ="
+                            + " NULL, candidate_config_json = NULL WHERE id = "
+                            + id);
+            String promoted = VersionHash.of("groovy", candidate, null);
+            sendUntil(
+                    job,
+                    "p",
+                    () ->
+                            !job.metrics()
+                                    .matching(r -> promoted.equals(r.json().get("version")))
+                                    .isEmpty());
+            for (int i = 0; i < 16; i++) {
+                job.send("q" + i, event("q-" + i, "shop", "price", Map.of()));
+            }
+            List<TopicWatcher.Received> after =
+                    job.metrics().awaitCount(r -> eventId(r).startsWith("q-"), 16, WAIT);
+            for (TopicWatcher.Received r : after) {
+                assertEquals(2, ((Number) r.json().get("value")).intValue());
+                assertEquals(promoted, r.json().get("version"));
+            }
+            JobFixture.sleep(1000);
+            assertEquals(List.of(), shadow.matching(r -> eventId(r).startsWith("q-")));
+        }
+    }
+
+    /** Sends events under changing keys until {@code done}. */
+    private static void sendUntil(JobFixture job, String prefix, BooleanSupplier done) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int n = 0; !done.getAsBoolean(); n++) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up sending " + prefix + " events");
+            }
+            job.send(prefix + n, event(prefix + "-" + n, "shop", "price", Map.of()));
+            JobFixture.sleep(100);
         }
     }
 
