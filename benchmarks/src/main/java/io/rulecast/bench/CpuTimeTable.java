@@ -74,7 +74,7 @@ public final class CpuTimeTable {
     }
 
     /** CPU nanoseconds per call of {@code op}, over about {@code cpuNanos} of CPU time. */
-    private static double run(IntSupplier op, long cpuNanos) {
+    static double run(IntSupplier op, long cpuNanos) {
         long sink = 0;
         long calls = 0;
         long start = THREADS.getCurrentThreadCpuTime();
@@ -92,7 +92,7 @@ public final class CpuTimeTable {
         return (double) (now - start) / calls;
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         return a[a.length / 2];

@@ -212,6 +212,11 @@ public final class RulecastConfig implements Serializable {
         if (!(rate > 0 && rate <= 1)) {
             throw bad(BREAKER_FAILURE_RATE, "expected a share between 0 (exclusive) and 1");
         }
+        requireAtLeast(ROLLOUT_MIN_EVENTS, 1);
+        double maxFailures = get(ROLLOUT_MAX_FAILURE_RATE);
+        if (!(maxFailures >= 0 && maxFailures <= 1)) {
+            throw bad(ROLLOUT_MAX_FAILURE_RATE, "expected a share between 0 and 1");
+        }
         if (get(SCRIPT_MEMORY_LIMIT).getBytes() <= 0) {
             throw bad(SCRIPT_MEMORY_LIMIT, "expected a size such as '64 mb'");
         }

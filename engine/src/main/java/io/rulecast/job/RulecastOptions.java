@@ -77,6 +77,14 @@ public final class RulecastOptions {
                     .withDescription(
                             "Dead-letter topic: rejected events with their original bytes.");
 
+    public static final ConfigOption<String> TOPIC_SHADOW =
+            ConfigOptions.key("topic.shadow")
+                    .stringType()
+                    .defaultValue("rulecast.shadow")
+                    .withDescription(
+                            "Topic of shadow records: one per event whose rollout candidate's"
+                                    + " outputs differ from the live version's.");
+
     // ---- Rules ----------------------------------------------------------------------------------
 
     public static final ConfigOption<String> RULES_JDBC_URL =
@@ -352,6 +360,23 @@ public final class RulecastOptions {
                                     + " circuit breaker, if they are also at least breaker.failure-rate"
                                     + " of its invocations.");
 
+    public static final ConfigOption<Double> ROLLOUT_MAX_FAILURE_RATE =
+            ConfigOptions.key("rollout.max-failure-rate")
+                    .doubleType()
+                    .defaultValue(0.05)
+                    .withDescription(
+                            "A rollout candidate failing on more than this share [0..1] of its"
+                                    + " invocations (after rollout.min-events) is aborted on that"
+                                    + " instance.");
+
+    public static final ConfigOption<Integer> ROLLOUT_MIN_EVENTS =
+            ConfigOptions.key("rollout.min-events")
+                    .intType()
+                    .defaultValue(20)
+                    .withDescription(
+                            "Invocations of a rollout candidate on an instance before its failure"
+                                    + " share can abort it.");
+
     public static final ConfigOption<Double> BREAKER_FAILURE_RATE =
             ConfigOptions.key("breaker.failure-rate")
                     .doubleType()
@@ -438,6 +463,7 @@ public final class RulecastOptions {
                     TOPIC_ALERTS,
                     TOPIC_METRICS,
                     TOPIC_DLQ,
+                    TOPIC_SHADOW,
                     RULES_JDBC_URL,
                     RULES_JDBC_USER,
                     RULES_JDBC_PASSWORD,
@@ -471,6 +497,8 @@ public final class RulecastOptions {
                     BREAKER_WINDOW,
                     BREAKER_COOLDOWN,
                     BREAKER_HALF_OPEN_SUCCESSES,
+                    ROLLOUT_MAX_FAILURE_RATE,
+                    ROLLOUT_MIN_EVENTS,
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,
                     CHECKPOINT_DIR,

@@ -22,6 +22,12 @@ public abstract class JsonStateStore implements StateStore {
 
     private final Map<String, Object> pending = new HashMap<>();
 
+    /** While a shadow run is due: the stored text of each name before the live run wrote it. */
+    private final Map<String, String> before = new HashMap<>();
+
+    private boolean capturing;
+    private ShadowView shadow;
+
     /** The stored JSON text under {@code name}, or null. */
     protected abstract String read(String name) throws Exception;
 
@@ -36,6 +42,9 @@ public abstract class JsonStateStore implements StateStore {
     /** Writes what the invocation put. */
     public void commit() throws Exception {
         for (Map.Entry<String, Object> e : pending.entrySet()) {
+            if (capturing && !before.containsKey(e.getKey())) {
+                before.put(e.getKey(), read(e.getKey()));
+            }
             write(e.getKey(), e.getValue() == REMOVED ? null : Json.write(e.getValue()));
         }
         pending.clear();
@@ -44,6 +53,46 @@ public abstract class JsonStateStore implements StateStore {
     /** Forgets what the invocation put. */
     public void rollback() {
         pending.clear();
+    }
+
+    /**
+     * Starts keeping the values the next runs overwrite, so that a shadow run after them sees the
+     * state as the live run saw it ({@link #shadowView()}).
+     */
+    public void captureBefore() {
+        before.clear();
+        capturing = true;
+    }
+
+    /**
+     * A read-only view of this key's state for a rollout candidate's shadow run: it reads the
+     * values as they were when {@link #captureBefore()} was called (the live run's writes undone),
+     * and its own writes go nowhere. Ends the capture: call it once per shadow run.
+     */
+    public JsonStateStore shadowView() {
+        capturing = false;
+        if (shadow == null) {
+            shadow = new ShadowView();
+        }
+        return shadow;
+    }
+
+    /** After the shadow run: forget the captured values. */
+    public void endShadow() {
+        capturing = false;
+        before.clear();
+    }
+
+    private final class ShadowView extends JsonStateStore {
+        @Override
+        protected String read(String name) throws Exception {
+            return before.containsKey(name) ? before.get(name) : JsonStateStore.this.read(name);
+        }
+
+        @Override
+        protected void write(String name, String json) {
+            // a shadow run applies nothing
+        }
     }
 
     @Override

@@ -35,6 +35,13 @@ public final class ReplayEngine implements AutoCloseable {
         /** One rule ran (or was refused by its breaker, or did not compile) over the event. */
         void ran(BusinessEvent event, RunningRule rule, String ruleName, RuleRunner.Run run);
 
+        /**
+         * A rollout candidate ran in shadow beside {@code ruleName} over the event (after {@link
+         * #ran} of the live run).
+         */
+        default void shadowed(
+                BusinessEvent event, String ruleName, CandidateRunner.Shadow shadow) {}
+
         /** No rule serves the event's {@code (domain, event_type)}. */
         default void unmatched(BusinessEvent event) {}
     }
@@ -60,6 +67,8 @@ public final class ReplayEngine implements AutoCloseable {
     private final DimensionLookup dims;
     private final KeyPath keyPath;
     private final RuleRunner runner;
+    private final CandidateRunner candidates;
+    private final Map<RuleId, Rollout> rollouts = new LinkedHashMap<>();
     private final MemoryStateStore state = new MemoryStateStore();
     private final EventParser parser;
 
@@ -88,6 +97,7 @@ public final class ReplayEngine implements AutoCloseable {
         this.dims = dims == null ? DimensionLookup.NONE : dims;
         this.keyPath = keyPath;
         this.runner = new RuleRunner(check);
+        this.candidates = new CandidateRunner(runner, Rollout.Settings.NEVER);
         this.parser = new EventParser(maxEventBytes);
         for (RuleDefinition r : rules) {
             if (!r.enabled()) {
@@ -110,6 +120,27 @@ public final class ReplayEngine implements AutoCloseable {
             }
             table.put(r.id(), e);
         }
+    }
+
+    /**
+     * Runs {@code candidate} in shadow beside the rule of the same id ({@code replay --candidate}):
+     * after each live run of that rule, the candidate runs as the job runs a shadow candidate, and
+     * the {@link Listener} hears how they compare. Replay never aborts the candidate: every event
+     * is reported.
+     *
+     * @throws CompileException when the candidate does not compile
+     * @throws IllegalArgumentException when no compiled rule has the candidate's id
+     */
+    public void shadow(RuleDefinition candidate) throws CompileException {
+        Entry live = table.get(candidate.id());
+        if (live == null || live.running() == null) {
+            throw new IllegalArgumentException(
+                    "no compiled rule " + candidate.id() + " to run the candidate beside");
+        }
+        RunningRule c =
+                new RunningRule(candidate.id(), runtime.compile(candidate), live.priority(), null);
+        rollouts.put(
+                candidate.id(), new Rollout(c, Rollout.Mode.SHADOW, 0, live.running().version()));
     }
 
     /** Rules that did not compile; each raises a COMPILE_ERROR failure on its events. */
@@ -158,6 +189,8 @@ public final class ReplayEngine implements AutoCloseable {
                                 CircuitBreaker.Transition.NONE));
                 continue;
             }
+            Rollout rollout = rollouts.isEmpty() ? null : rollouts.get(e.ruleId());
+            candidates.beforeLive(rollout, store);
             RuleRunner.Run run = runner.run(e.running(), view, store, dims);
             if (run.dependencyUnavailable()) {
                 // The job would wait and retry; replay runs once, so it stops and says why.
@@ -172,6 +205,12 @@ public final class ReplayEngine implements AutoCloseable {
                         null);
             }
             out.ran(event, e.running(), name, run);
+            CandidateRunner.Shadow shadow =
+                    candidates.shadow(
+                            e.running(), run, rollout, event.eventId(), view, store, dims);
+            if (shadow != null) {
+                out.shadowed(event, name, shadow);
+            }
         }
     }
 

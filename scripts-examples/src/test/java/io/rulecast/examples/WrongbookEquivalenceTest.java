@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rulecast.cli.replay.ExpectComparer;
-import io.rulecast.cli.replay.ReplayLines;
 import io.rulecast.cli.replay.Replayer;
 import io.rulecast.event.Json;
+import io.rulecast.routing.ReplayLines;
 import io.rulecast.runtime.Language;
 import io.rulecast.runtime.RuleDefinition;
 import io.rulecast.runtime.RuleId;

@@ -73,6 +73,22 @@ public final class ReplayCommand extends BaseCommand {
     ConfigFile config;
 
     @Option(
+            names = "--candidate",
+            paramLabel = "FILE",
+            converter = Inputs.ScriptConverter.class,
+            description =
+                    "With --script: run this candidate version in shadow beside it and print the"
+                            + " events whose outputs differ (shadow records), then a summary line.")
+    ScriptFile candidate;
+
+    @Option(
+            names = "--candidate-config",
+            paramLabel = "FILE",
+            converter = Inputs.ConfigConverter.class,
+            description = "With --candidate: its config_json (default: the script's --config).")
+    ConfigFile candidateConfig;
+
+    @Option(
             names = "--from-db",
             description = "Replay the enabled rules currently in MySQL instead of a script.")
     boolean fromDb;
@@ -88,6 +104,14 @@ public final class ReplayCommand extends BaseCommand {
             throw new ParameterException(
                     spec.commandLine(),
                     "give either --script FILE --domain D --type T, or --from-db");
+        }
+        if (candidate == null && candidateConfig != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--candidate-config needs --candidate");
+        }
+        if (candidate != null && script == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--candidate needs --script (the live version)");
         }
         if (script != null) {
             if (domain == null || type == null) {
@@ -122,6 +146,23 @@ public final class ReplayCommand extends BaseCommand {
             }
             try (Replayer replayer =
                     new Replayer(runtime, rules, replay.dimensions(), replay.keyPath)) {
+                if (candidate != null) {
+                    RuleDefinition live = rules.get(0);
+                    RuleDefinition c =
+                            new RuleDefinition(
+                                    live.id(),
+                                    candidate.language(),
+                                    candidate.text(),
+                                    candidateConfig != null
+                                            ? candidateConfig.json()
+                                            : live.configJson());
+                    try {
+                        replayer.shadow(c);
+                    } catch (CompileException e) {
+                        err().println(ValidateCommand.position(candidate, e) + " " + e.detail());
+                        return CliException.FAILED_CHECK;
+                    }
+                }
                 for (Map.Entry<RuleId, CompileException> e : replayer.compileErrors().entrySet()) {
                     err().println(
                                     "warning: "

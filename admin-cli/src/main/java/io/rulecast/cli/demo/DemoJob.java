@@ -13,6 +13,7 @@ import static io.rulecast.job.RulecastOptions.TOPIC_ALERTS;
 import static io.rulecast.job.RulecastOptions.TOPIC_DLQ;
 import static io.rulecast.job.RulecastOptions.TOPIC_EVENTS;
 import static io.rulecast.job.RulecastOptions.TOPIC_METRICS;
+import static io.rulecast.job.RulecastOptions.TOPIC_SHADOW;
 
 import io.rulecast.cli.CliException;
 import io.rulecast.job.ConfigException;
@@ -74,7 +75,7 @@ public final class DemoJob {
         put(s, TOPIC_ALERTS, t.alerts());
         put(s, TOPIC_METRICS, t.metrics());
         put(s, TOPIC_DLQ, t.dlq());
-        s.put("topic.shadow", t.shadow()); // RulecastOptions.TOPIC_SHADOW once the job reads it
+        put(s, TOPIC_SHADOW, t.shadow());
         put(s, RULES_JDBC_URL, db.url());
         put(s, RULES_JDBC_USER, db.user());
         put(s, RULES_JDBC_PASSWORD, db.password());

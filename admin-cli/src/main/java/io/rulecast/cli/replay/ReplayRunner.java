@@ -1,6 +1,7 @@
 package io.rulecast.cli.replay;
 
 import io.rulecast.cli.CliException;
+import io.rulecast.routing.ReplayLines;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,6 +29,15 @@ public final class ReplayRunner {
             Replayer replayer, Path events, Path expect, PrintWriter out, PrintWriter err) {
         List<String> actual = expect == null ? null : new ArrayList<>();
         ProgressBar bar = ProgressBar.forInput(err, size(events));
+        java.util.function.Consumer<java.util.Map<String, Object>> emit =
+                m -> {
+                    String text = ReplayLines.format(m);
+                    if (actual != null) {
+                        actual.add(text);
+                    } else {
+                        out.println(text);
+                    }
+                };
         try (InputStream in = new BufferedInputStream(Files.newInputStream(events), 1 << 16)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream(512);
             long bytes = 0;
@@ -42,16 +52,7 @@ public final class ReplayRunner {
                 byte[] value = withoutCarriageReturn(line.toByteArray());
                 line.reset();
                 if (!isBlank(value)) {
-                    replayer.replay(
-                            value,
-                            m -> {
-                                String text = ReplayLines.format(m);
-                                if (actual != null) {
-                                    actual.add(text);
-                                } else {
-                                    out.println(text);
-                                }
-                            });
+                    replayer.replay(value, emit);
                     if (bar != null) {
                         bar.update(bytes, replayer.stats().events);
                     }
@@ -67,6 +68,7 @@ public final class ReplayRunner {
                 bar.finish();
             }
         }
+        replayer.trailer().forEach(emit);
         out.flush();
         if (expect == null) {
             return new Result(replayer.stats(), null, 0);

@@ -2,9 +2,11 @@ package io.rulecast.cli.replay;
 
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.EventParser;
+import io.rulecast.routing.CandidateRunner;
 import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.KeyPath;
 import io.rulecast.routing.ReplayEngine;
+import io.rulecast.routing.ReplayLines;
 import io.rulecast.routing.RuleRunner;
 import io.rulecast.routing.RunningRule;
 import io.rulecast.runtime.CompileException;
@@ -16,6 +18,7 @@ import io.rulecast.runtime.RuntimeOptions;
 import io.rulecast.runtime.ScriptRuntime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -34,6 +37,7 @@ import java.util.function.Consumer;
 public final class Replayer implements AutoCloseable {
     private final ReplayEngine engine;
     private final Stats stats = new Stats();
+    private boolean candidate;
 
     /** Counts of what a replay saw, for the summary line. */
     public static final class Stats {
@@ -42,6 +46,12 @@ public final class Replayer implements AutoCloseable {
         public long outputs;
         public long failures;
         public long unmatched;
+
+        /** With a candidate: events it ran on in shadow, those whose outputs differed, failed. */
+        public long compared;
+
+        public long differing;
+        public long candidateFailed;
     }
 
     /**
@@ -84,6 +94,36 @@ public final class Replayer implements AutoCloseable {
                         EventParser.DEFAULT_MAX_BYTES);
     }
 
+    /**
+     * Runs {@code candidate} in shadow beside the rule of the same id ({@code replay --candidate}):
+     * from then on the output is one shadow record per event whose candidate outputs differ
+     * (SPEC.md "Safe rollout"), and {@link #trailer()} is the summary line.
+     *
+     * @throws CompileException when the candidate does not compile
+     */
+    public void shadow(RuleDefinition candidateRule) throws CompileException {
+        engine.shadow(candidateRule);
+        candidate = true;
+    }
+
+    /**
+     * Lines after the last event: with a candidate, {@code {"summary":{"events","compared",
+     * "differing","candidateFailed"}}}; else none.
+     */
+    public List<Map<String, Object>> trailer() {
+        if (!candidate) {
+            return List.of();
+        }
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("events", stats.events);
+        counts.put("compared", stats.compared);
+        counts.put("differing", stats.differing);
+        counts.put("candidateFailed", stats.candidateFailed);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("summary", counts);
+        return List.of(line);
+    }
+
     /** Rules that did not compile; each raises a COMPILE_ERROR failure line on its events. */
     public Map<RuleId, CompileException> compileErrors() {
         return engine.compileErrors();
@@ -121,6 +161,7 @@ public final class Replayer implements AutoCloseable {
                 replay(line, m -> out.add(ReplayLines.format(m)));
             }
         }
+        trailer().forEach(m -> out.add(ReplayLines.format(m)));
         return out;
     }
 
@@ -135,12 +176,23 @@ public final class Replayer implements AutoCloseable {
         @Override
         public void rejected(String eventId, DeadLetterReason reason, String message) {
             stats.rejected++;
-            out.accept(ReplayLines.rejected(eventId, reason.name(), message));
+            if (!candidate) {
+                out.accept(ReplayLines.rejected(eventId, reason.name(), message));
+            }
         }
 
         @Override
         public void ran(
                 BusinessEvent event, RunningRule rule, String ruleName, RuleRunner.Run run) {
+            if (candidate) {
+                // the live run's lines are in the shadow records of the events that differ
+                if (run.ok()) {
+                    stats.outputs += run.outcome().emissions().size();
+                } else {
+                    stats.failures++;
+                }
+                return;
+            }
             if (!run.ok()) {
                 stats.failures++;
                 out.accept(
@@ -151,6 +203,18 @@ public final class Replayer implements AutoCloseable {
             for (Emission e : run.outcome().emissions()) {
                 stats.outputs++;
                 out.accept(ReplayLines.emission(event.eventId(), ruleName, e));
+            }
+        }
+
+        @Override
+        public void shadowed(BusinessEvent event, String ruleName, CandidateRunner.Shadow s) {
+            stats.compared++;
+            if (s.run().invoked() && !s.run().ok()) {
+                stats.candidateFailed++;
+            }
+            if (s.differing()) {
+                stats.differing++;
+                out.accept(s.record());
             }
         }
 

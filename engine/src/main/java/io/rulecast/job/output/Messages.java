@@ -17,6 +17,9 @@ import java.util.Map;
  *       "code"} for the job's own alerts ({@link #RULE_COMPILE_FAILED}, {@link #CIRCUIT_OPEN},
  *       {@link #RULE_STUCK}, {@link #CIRCUIT_CLOSED}).
  *   <li>Metric: {@code {"name","value","tags","rule","version","eventId","time"}}.
+ *   <li>Shadow record (topic {@code rulecast.shadow}, keyed by rule): {@code {"rule","eventId",
+ *       "liveVersion","candidateVersion","live":[…],"candidate":[…]}}, the lists in the replay line
+ *       format.
  *   <li>Dead letter: the original key, value and headers, plus the {@code rulecast.dlq.*} headers
  *       below (as Kafka Connect's dead-letter queue does).
  * </ul>
@@ -47,6 +50,12 @@ public final class Messages {
      * its timeout or longer, in a call that ignores cancellation; raised when it ended.
      */
     public static final String RULE_STUCK = "RULE_STUCK";
+
+    /**
+     * A rollout candidate failed too often or its breaker opened: it no longer runs on that
+     * instance; the live version serves every event.
+     */
+    public static final String ROLLOUT_ABORTED = "ROLLOUT_ABORTED";
 
     /** A rule's circuit breaker closed again after successful trial events. */
     public static final String CIRCUIT_CLOSED = "CIRCUIT_CLOSED";
@@ -206,6 +215,11 @@ public final class Messages {
         json.put("value", metric.value());
         json.put("tags", metric.tags());
         return keyed(topic, rule, withOrigin(json, rule, version, eventId, time));
+    }
+
+    /** A shadow record: an event on which a rollout candidate's outputs differ from the live's. */
+    public static OutputMessage shadow(String topic, String rule, Map<String, Object> record) {
+        return keyed(topic, rule, record);
     }
 
     private static Map<String, Object> withOrigin(

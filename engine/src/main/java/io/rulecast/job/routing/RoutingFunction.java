@@ -74,6 +74,7 @@ public final class RoutingFunction
     private transient TableCatalog catalog;
     private transient RuleRunner runner;
     private transient DependencyOutage outage;
+    private transient RolloutRunner rollouts;
     private transient KeyedStateStore store;
     private transient boolean restored;
 
@@ -121,6 +122,7 @@ public final class RoutingFunction
                         () -> new CircuitBreaker(settings.breaker(), System::currentTimeMillis));
         catalog = resources.catalog();
         runner = new RuleRunner(w -> catalog.check(TableWrite.of(w, null, null, null, 0)));
+        rollouts = new RolloutRunner(settings, runner, where, reportsRuleAlerts);
         dims = resources.openDimensions();
         store =
                 new KeyedStateStore(
@@ -185,6 +187,7 @@ public final class RoutingFunction
                     metricsOf(a.previous()).track(null);
                 }
                 metricsOf(a.active()).track(a.active());
+                rollouts.changed(a, m -> ctx.output(Descriptors.MESSAGES, m));
                 if (a.effect() == RuleRegistry.Effect.ACTIVATED && reportsRuleAlerts) {
                     LOG.info(
                             "Rule {} version {} runs{}",
@@ -272,6 +275,7 @@ public final class RoutingFunction
             RuleRegistry.Applied a = registry.apply(RuleChange.upsert(e.getValue()));
             if (a.active() != null) {
                 metricsOf(a.active()).track(a.active());
+                rollouts.changed(a, messages);
                 n++;
             } else if (a.error() != null) {
                 compileFailed(a, messages);
@@ -388,11 +392,24 @@ public final class RoutingFunction
         }
         Map<String, Object> view = event.scriptView();
         for (ActiveRule rule : rules) {
-            run(rule, event, view, raw, ctx, out);
+            // rollout: a canary may serve the key with the candidate; a shadow candidate follows
+            ActiveRule serving = rollouts.serving(rule, store, ctx.getCurrentKey());
+            RuleRunner.Run r = run(serving, event, view, raw, ctx, out);
+            rollouts.after(
+                    rule,
+                    serving,
+                    r,
+                    event,
+                    view,
+                    store,
+                    dims,
+                    metricsOf(rule),
+                    m -> ctx.output(Descriptors.MESSAGES, m));
         }
     }
 
-    private void run(
+    /** Runs one rule over the event and applies what it gave; returns the run. */
+    private RuleRunner.Run run(
             ActiveRule rule,
             BusinessEvent event,
             Map<String, Object> view,
@@ -438,7 +455,7 @@ public final class RoutingFunction
             if (r.transition() == CircuitBreaker.Transition.OPENED) {
                 breakerOpened(rule, event, ctx, now);
             }
-            return;
+            return r;
         }
         if (r.transition() == CircuitBreaker.Transition.CLOSED) {
             LOG.info("{}: circuit breaker of {} closed again", where, rule.name());
@@ -484,6 +501,7 @@ public final class RoutingFunction
                                 now));
             }
         }
+        return r;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.rulecast.job.routing;
 import io.rulecast.job.RulecastConfig;
 import io.rulecast.job.RulecastOptions;
 import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.Rollout;
 import io.rulecast.runtime.RuntimeOptions;
 import java.io.Serializable;
 import java.time.Duration;
@@ -25,8 +26,39 @@ public record RoutingSettings(
         int scriptOutputLimit,
         Duration stateTtl,
         int holdMaxEvents,
-        Duration holdAlertAfter)
+        Duration holdAlertAfter,
+        String shadowTopic,
+        Rollout.Settings rollout)
         implements Serializable {
+
+    /** With the default shadow topic and rollout limits. */
+    public RoutingSettings(
+            String alertsTopic,
+            String metricsTopic,
+            String dlqTopic,
+            boolean unroutedDeadLetter,
+            CircuitBreaker.Settings breaker,
+            Duration scriptTimeout,
+            long scriptMemoryLimitBytes,
+            int scriptOutputLimit,
+            Duration stateTtl,
+            int holdMaxEvents,
+            Duration holdAlertAfter) {
+        this(
+                alertsTopic,
+                metricsTopic,
+                dlqTopic,
+                unroutedDeadLetter,
+                breaker,
+                scriptTimeout,
+                scriptMemoryLimitBytes,
+                scriptOutputLimit,
+                stateTtl,
+                holdMaxEvents,
+                holdAlertAfter,
+                RulecastOptions.TOPIC_SHADOW.defaultValue(),
+                Rollout.Settings.DEFAULTS);
+    }
 
     public static RoutingSettings from(RulecastConfig c) {
         return new RoutingSettings(
@@ -45,7 +77,11 @@ public record RoutingSettings(
                 c.get(RulecastOptions.SCRIPT_OUTPUT_LIMIT),
                 c.get(RulecastOptions.STATE_TTL),
                 c.get(RulecastOptions.ROUTING_HOLD_MAX_EVENTS),
-                c.get(RulecastOptions.ROUTING_HOLD_ALERT_AFTER));
+                c.get(RulecastOptions.ROUTING_HOLD_ALERT_AFTER),
+                c.get(RulecastOptions.TOPIC_SHADOW),
+                new Rollout.Settings(
+                        c.get(RulecastOptions.ROLLOUT_MAX_FAILURE_RATE),
+                        c.get(RulecastOptions.ROLLOUT_MIN_EVENTS)));
     }
 
     /** The bounds of every invocation. */

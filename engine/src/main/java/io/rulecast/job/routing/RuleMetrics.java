@@ -21,6 +21,10 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * Prometheus gets them as the labels {@code domain}, {@code event_type}, {@code rule}, {@code
  * version}, {@code script_metric}.
  *
+ * <p>Rollouts (SPEC.md "Safe rollout"): counters {@code shadowCompared}, {@code shadowDiffering},
+ * {@code candidateFailed}, {@code canaryServed}, and the gauge {@code rolloutState} (0 none, 1
+ * shadow, 2 canary, 3 aborted on this instance, 4 the candidate did not compile).
+ *
  * <p>Created once per rule name and kept when the rule stops, because Flink cannot unregister a
  * metric group; the gauges then report the rule as not running.
  */
@@ -36,6 +40,10 @@ final class RuleMetrics {
     final Counter deadLettered;
     final Counter stuck;
     final Histogram latencyMicros;
+    final Counter shadowCompared;
+    final Counter shadowDiffering;
+    final Counter candidateFailed;
+    final Counter canaryServed;
     private final MetricGroup group;
     private final Map<String, Number> scriptMetrics = new HashMap<>();
     private final Set<String> versions = new HashSet<>();
@@ -58,6 +66,16 @@ final class RuleMetrics {
                 () -> {
                     ActiveRule r = current;
                     return r == null ? -1 : r.breaker().state().code();
+                });
+        this.shadowCompared = group.counter("shadowCompared");
+        this.shadowDiffering = group.counter("shadowDiffering");
+        this.candidateFailed = group.counter("candidateFailed");
+        this.canaryServed = group.counter("canaryServed");
+        group.gauge(
+                "rolloutState",
+                () -> {
+                    ActiveRule r = current;
+                    return r == null ? 0 : r.rolloutState();
                 });
         group.gauge(
                 "activeVersion",

@@ -46,21 +46,35 @@ public final class RuleRegistry {
      * @param active the rule now running for the row, or null
      * @param previous the rule that ran before the change, or null
      * @param error for {@link Effect#COMPILE_FAILED}: why
+     * @param candidateError when the row's rollout candidate newly failed to compile: why (the live
+     *     version runs on, the candidate never runs)
      */
     public record Applied(
             Effect effect,
             RoutingRow row,
             ActiveRule active,
             ActiveRule previous,
-            CompileException error) {}
+            CompileException error,
+            CompileException candidateError) {
+        public Applied(
+                Effect effect,
+                RoutingRow row,
+                ActiveRule active,
+                ActiveRule previous,
+                CompileException error) {
+            this(effect, row, active, previous, error, null);
+        }
+    }
 
     private final Compiler compiler;
     private final Supplier<CircuitBreaker> breakers;
     private final RuleTable<Long, ActiveRule> table = new RuleTable<>();
+    private final CandidateCompiler candidates;
 
     public RuleRegistry(Compiler compiler, Supplier<CircuitBreaker> breakers) {
         this.compiler = compiler;
         this.breakers = breakers;
+        this.candidates = new CandidateCompiler(compiler, breakers);
     }
 
     /** The enabled rules of an event type, highest priority first; empty when none. */
@@ -96,9 +110,11 @@ public final class RuleRegistry {
             if (previous.row().equals(row)) {
                 return new Applied(Effect.UNCHANGED, row, previous, previous, null);
             }
-            ActiveRule updated = previous.withRow(row);
+            // rollout: the candidate columns may be what changed
+            CandidateCompiler.Attached c = candidates.attach(previous.withRow(row), previous, row);
+            ActiveRule updated = c.rule();
             table.put(row.id(), updated);
-            return new Applied(Effect.UPDATED, row, updated, previous, null);
+            return new Applied(Effect.UPDATED, row, updated, previous, null, c.error());
         }
         CompiledRule compiled;
         try {
@@ -116,7 +132,10 @@ public final class RuleRegistry {
                 new ActiveRule(
                         row,
                         new RunningRule(row.ruleId(), compiled, row.priority(), breakers.get()));
+        // rollout: the row's candidate beside the new live version
+        CandidateCompiler.Attached c = candidates.attach(active, previous, row);
+        active = c.rule();
         table.put(row.id(), active);
-        return new Applied(Effect.ACTIVATED, row, active, previous, null);
+        return new Applied(Effect.ACTIVATED, row, active, previous, null, c.error());
     }
 }

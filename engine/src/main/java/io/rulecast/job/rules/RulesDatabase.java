@@ -20,7 +20,9 @@ public final class RulesDatabase {
 
     static final String QUERY =
             "SELECT id, domain, event_type, rule_name, language, script, config_json, enabled,"
-                    + " priority, update_time FROM routing_configs ORDER BY id";
+                    + " priority, update_time, candidate_language, candidate_script,"
+                    + " candidate_config_json, rollout_mode, rollout_percent"
+                    + " FROM routing_configs ORDER BY id";
 
     /** The server-side bound of one read of the table. */
     private static final int QUERY_TIMEOUT_SECONDS = 10;
@@ -56,7 +58,12 @@ public final class RulesDatabase {
                                     rs.getString("config_json"),
                                     rs.getBoolean("enabled"),
                                     rs.getInt("priority"),
-                                    updated == null ? 0 : updated.getTime()));
+                                    updated == null ? 0 : updated.getTime(),
+                                    rs.getString("candidate_language"),
+                                    rs.getString("candidate_script"),
+                                    rs.getString("candidate_config_json"),
+                                    rs.getString("rollout_mode"),
+                                    percent(rs.getBigDecimal("rollout_percent"))));
                 }
             }
         }
@@ -65,5 +72,9 @@ public final class RulesDatabase {
             connection.commit();
         }
         return rows;
+    }
+
+    private static Double percent(java.math.BigDecimal p) {
+        return p == null ? null : p.doubleValue();
     }
 }

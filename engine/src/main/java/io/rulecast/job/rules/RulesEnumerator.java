@@ -59,12 +59,13 @@ final class RulesEnumerator implements SplitEnumerator<RulesSplit, RulesEnumerat
 
     /**
      * Version 1 (the enumerator had no state) reads back as "not assigned": readers of that version
-     * kept no split, so the restored reader needs a fresh one.
+     * kept no split, so the restored reader needs a fresh one. Version 3 writes the rows' rollout
+     * columns.
      */
     static final class StateSerializer implements SimpleVersionedSerializer<State> {
         @Override
         public int getVersion() {
-            return 2;
+            return 3;
         }
 
         @Override
@@ -83,7 +84,9 @@ final class RulesEnumerator implements SplitEnumerator<RulesSplit, RulesEnumerat
                 return new State(RulesSplit.FRESH);
             }
             DataInputDeserializer in = new DataInputDeserializer(serialized);
-            return new State(in.readBoolean() ? RulesSplit.Serializer.read(in) : null);
+            // version 2 wrote its split in the split serializer's version 2 (no rollout columns)
+            return new State(
+                    in.readBoolean() ? RulesSplit.Serializer.read(in, version == 2 ? 2 : 3) : null);
         }
     }
 }

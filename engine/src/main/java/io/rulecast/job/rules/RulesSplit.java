@@ -54,10 +54,10 @@ public final class RulesSplit implements SourceSplit {
 
     /**
      * Version 1 wrote nothing (the split had no state) and reads back as {@link #FRESH}; version 2
-     * writes the emitted rows.
+     * writes the emitted rows; version 3 adds their rollout columns.
      */
     static final class Serializer implements SimpleVersionedSerializer<RulesSplit> {
-        static final int VERSION = 2;
+        static final int VERSION = 3;
 
         @Override
         public int getVersion() {
@@ -76,10 +76,10 @@ public final class RulesSplit implements SourceSplit {
             if (version == 1) {
                 return FRESH;
             }
-            if (version != VERSION) {
+            if (version != 2 && version != VERSION) {
                 throw new IOException("unknown version " + version + " of the rules split");
             }
-            return read(new DataInputDeserializer(serialized));
+            return read(new DataInputDeserializer(serialized), version);
         }
 
         static void write(RulesSplit split, DataOutputSerializer out) throws IOException {
@@ -99,17 +99,28 @@ public final class RulesSplit implements SourceSplit {
                 out.writeBoolean(r.enabled());
                 out.writeInt(r.priority());
                 out.writeLong(r.updateTime());
+                // version 3: the rollout columns
+                writeString(out, r.candidateLanguage());
+                writeString(out, r.candidateScript());
+                writeString(out, r.candidateConfigJson());
+                writeString(out, r.rolloutMode());
+                out.writeBoolean(r.rolloutPercent() != null);
+                out.writeDouble(r.rolloutPercent() == null ? 0 : r.rolloutPercent());
             }
         }
 
         static RulesSplit read(DataInputDeserializer in) throws IOException {
+            return read(in, VERSION);
+        }
+
+        static RulesSplit read(DataInputDeserializer in, int version) throws IOException {
             if (!in.readBoolean()) {
                 return FRESH;
             }
             int n = in.readInt();
             List<RoutingRow> rows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                rows.add(
+                RoutingRow row =
                         new RoutingRow(
                                 in.readLong(),
                                 readString(in),
@@ -120,7 +131,33 @@ public final class RulesSplit implements SourceSplit {
                                 readString(in),
                                 in.readBoolean(),
                                 in.readInt(),
-                                in.readLong()));
+                                in.readLong());
+                if (version >= 3) {
+                    String language = readString(in);
+                    String script = readString(in);
+                    String config = readString(in);
+                    String mode = readString(in);
+                    boolean hasPercent = in.readBoolean();
+                    double percent = in.readDouble();
+                    row =
+                            new RoutingRow(
+                                    row.id(),
+                                    row.domain(),
+                                    row.eventType(),
+                                    row.ruleName(),
+                                    row.language(),
+                                    row.script(),
+                                    row.configJson(),
+                                    row.enabled(),
+                                    row.priority(),
+                                    row.updateTime(),
+                                    language,
+                                    script,
+                                    config,
+                                    mode,
+                                    hasPercent ? percent : null);
+                }
+                rows.add(row);
             }
             return emitted(rows);
         }
