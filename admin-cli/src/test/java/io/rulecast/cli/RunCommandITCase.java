@@ -86,24 +86,18 @@ class RunCommandITCase {
                         samples.resolve("events.jsonl").toString());
         assertEquals(0, produce.exitCode(), produce.toString());
 
-        Path props = dir.resolve("rulecast.properties");
-        Files.writeString(
-                props,
-                String.join(
-                        "\n",
-                        "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
-                        "kafka.starting.offsets=earliest",
-                        "topic.events=" + topic,
-                        "topic.alerts=" + KAFKA.createTopic("cli-run-alerts"),
-                        "topic.metrics=" + KAFKA.createTopic("cli-run-metrics"),
-                        "topic.dlq=" + KAFKA.createTopic("cli-run-dlq"),
+        Path props =
+                RunFixture.properties(
+                        dir,
+                        KAFKA,
+                        "cli-run",
+                        topic,
                         "sink.tables.allowed=dwd_wrongbook_wide",
                         "dims.questions.table=dim_questions",
                         "dims.questions.key-column=question_id",
                         "checkpoint.dir=" + dir.resolve("checkpoints"),
                         // a cold JVM's first invocation must not be what this test measures
-                        "script.timeout=5 s",
-                        ""));
+                        "script.timeout=5 s");
         CliRun run =
                 CliRun.of(
                         withDb(

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +32,7 @@ class StatusCommandITCase {
 
     @TempDir Path dir;
 
-    private static String[] withDb(String... args) {
+    static String[] withDb(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(
                 List.of(
@@ -68,22 +67,16 @@ class StatusCommandITCase {
         }
         String topic = KAFKA.createTopic("status-events");
         String jobName = "status-it-" + UUID.randomUUID();
-        Path props = dir.resolve("rulecast.properties");
-        Files.writeString(
-                props,
-                String.join(
-                        "\n",
-                        "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
-                        "kafka.starting.offsets=earliest",
-                        "topic.events=" + topic,
-                        "topic.alerts=" + KAFKA.createTopic("status-alerts"),
-                        "topic.metrics=" + KAFKA.createTopic("status-metrics"),
-                        "topic.dlq=" + KAFKA.createTopic("status-dlq"),
+        Path props =
+                RunFixture.properties(
+                        dir,
+                        KAFKA,
+                        "status",
+                        topic,
                         "checkpoint.dir=" + dir.resolve("checkpoints"),
                         "job.name=" + jobName,
                         "metrics.prometheus.port=0",
-                        "script.timeout=5 s",
-                        ""));
+                        "script.timeout=5 s");
         CompletableFuture<CliRun> run =
                 CompletableFuture.supplyAsync(
                         () ->
@@ -102,21 +95,7 @@ class StatusCommandITCase {
             lines.append(event("order", i)).append('\n').append(event("refund", i)).append('\n');
         }
         Files.writeString(events, lines);
-        AtomicBoolean producing = new AtomicBoolean(true);
-        CompletableFuture<Void> producer =
-                CompletableFuture.runAsync(
-                        () -> {
-                            while (producing.get()) {
-                                CliRun.of(
-                                        "produce",
-                                        "--topic",
-                                        topic,
-                                        "--bootstrap-servers",
-                                        KAFKA.bootstrapServers(),
-                                        events.toString());
-                                sleep(300);
-                            }
-                        });
+        RunFixture.Producing producer = new RunFixture.Producing(KAFKA, topic, events);
         try {
             String url = awaitRestAddress(jobName, run);
             CliRun status = null;
@@ -138,8 +117,7 @@ class StatusCommandITCase {
             assertTrue(status.out().contains("rules staleness"), status.out());
             assertTrue(status.out().contains("closed"), status.out());
         } finally {
-            producing.set(false);
-            producer.get(60, TimeUnit.SECONDS);
+            producer.close();
             CliRun r = run.get(120, TimeUnit.SECONDS);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.out().contains("Flink REST API at http://localhost:"), r.toString());
@@ -185,8 +163,7 @@ class StatusCommandITCase {
     }
 
     /** Scans the ports 'rulecast run' tries for the REST API whose cluster runs {@code jobName}. */
-    private static String awaitRestAddress(String jobName, CompletableFuture<CliRun> run)
-            throws Exception {
+    static String awaitRestAddress(String jobName, CompletableFuture<CliRun> run) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
@@ -214,7 +191,7 @@ class StatusCommandITCase {
         throw new AssertionError("no REST API of a running " + jobName + " on ports 8081-8099");
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
