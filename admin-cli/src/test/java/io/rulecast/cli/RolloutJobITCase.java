@@ -2,7 +2,6 @@ package io.rulecast.cli;
 
 import static io.rulecast.cli.StatusCommandITCase.awaitRestAddress;
 import static io.rulecast.cli.StatusCommandITCase.sleep;
-import static io.rulecast.cli.StatusCommandITCase.withDb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +39,10 @@ class RolloutJobITCase {
 
     @TempDir Path dir;
 
+    private static String[] withDb(String... args) {
+        return RunFixture.withDb(DB, args);
+    }
+
     @Test
     void shadowIsCountedAndSampledThenAbortedThenACanaryIsPromoted() throws Exception {
         assertEquals(0, CliRun.of(withDb("db", "migrate")).exitCode());
@@ -73,7 +76,7 @@ class RolloutJobITCase {
                                                 "--config",
                                                 props.toString(),
                                                 "--stop-after",
-                                                "150",
+                                                "110",
                                                 "--parallelism",
                                                 "2")));
         Path events = dir.resolve("events.jsonl");
@@ -160,7 +163,7 @@ class RolloutJobITCase {
                     out -> out.contains(promoted) && candidateCell(out).equals("-"));
         } finally {
             producer.close();
-            CliRun r = run.get(200, TimeUnit.SECONDS);
+            CliRun r = run.get(160, TimeUnit.SECONDS);
             assertEquals(0, r.exitCode(), r.toString());
         }
     }

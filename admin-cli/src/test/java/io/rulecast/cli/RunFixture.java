@@ -1,6 +1,7 @@
 package io.rulecast.cli;
 
 import io.rulecast.testing.KafkaBrokerExtension;
+import io.rulecast.testing.MariaDbExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** What the ITCases of {@code rulecast run} share: its properties file, and events kept coming. */
 final class RunFixture {
     private RunFixture() {}
+
+    /** {@code args} followed by the connection options of {@code db}. */
+    static String[] withDb(MariaDbExtension db, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(
+                List.of(
+                        "--jdbc-url",
+                        db.jdbcUrl(),
+                        "--user",
+                        db.user(),
+                        "--password=" + db.password()));
+        return all.toArray(String[]::new);
+    }
 
     /**
      * Writes {@code dir/rulecast.properties} for the broker, reading {@code eventsTopic} from the

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,16 +31,8 @@ class StatusCommandITCase {
 
     @TempDir Path dir;
 
-    static String[] withDb(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(
-                List.of(
-                        "--jdbc-url",
-                        DB.jdbcUrl(),
-                        "--user",
-                        DB.user(),
-                        "--password=" + DB.password()));
-        return all.toArray(String[]::new);
+    private static String[] withDb(String... args) {
+        return RunFixture.withDb(DB, args);
     }
 
     @Test
