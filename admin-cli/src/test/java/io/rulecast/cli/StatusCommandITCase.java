@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rulecast status} against a running {@code rulecast run} with events flowing: every rule
- * shows non-zero events/s; with nothing listening it prints one line and exits 2.
+ * shows non-zero events/s; then, on the same job, the rollout commands ({@link RolloutSteps}); with
+ * nothing listening it prints one line and exits 2.
  */
 class StatusCommandITCase {
     @RegisterExtension static final MariaDbExtension DB = new MariaDbExtension();
@@ -36,7 +37,7 @@ class StatusCommandITCase {
     }
 
     @Test
-    void showsEveryRuleOfARunningJobWithItsEventsPerSecond() throws Exception {
+    void showsEveryRuleOfARunningJobWithItsEventsPerSecondThenItsRollouts() throws Exception {
         assertEquals(0, CliRun.of(withDb("db", "migrate")).exitCode());
         List<String> rules = List.of("shop/order/main", "shop/order/audit", "shop/refund/main");
         for (String rule : rules) {
@@ -57,6 +58,7 @@ class StatusCommandITCase {
             assertEquals(0, push.exitCode(), push.toString());
         }
         String topic = KAFKA.createTopic("status-events");
+        String shadowTopic = KAFKA.createTopic("status-shadow");
         String jobName = "status-it-" + UUID.randomUUID();
         Path props =
                 RunFixture.properties(
@@ -67,7 +69,9 @@ class StatusCommandITCase {
                         "checkpoint.dir=" + dir.resolve("checkpoints"),
                         "job.name=" + jobName,
                         "metrics.prometheus.port=0",
-                        "script.timeout=5 s");
+                        "script.timeout=5 s",
+                        "topic.shadow=" + shadowTopic,
+                        "rules.poll.interval=200 ms");
         CompletableFuture<CliRun> run =
                 CompletableFuture.supplyAsync(
                         () ->
@@ -77,7 +81,7 @@ class StatusCommandITCase {
                                                 "--config",
                                                 props.toString(),
                                                 "--stop-after",
-                                                "90",
+                                                "140",
                                                 "--parallelism",
                                                 "2")));
         Path events = dir.resolve("events.jsonl");
@@ -107,9 +111,12 @@ class StatusCommandITCase {
             }
             assertTrue(status.out().contains("rules staleness"), status.out());
             assertTrue(status.out().contains("closed"), status.out());
+
+            // The same job serves the rollout commands' test.
+            RolloutSteps.run(DB, KAFKA, dir, url, jobName, shadowTopic);
         } finally {
             producer.close();
-            CliRun r = run.get(120, TimeUnit.SECONDS);
+            CliRun r = run.get(180, TimeUnit.SECONDS);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.out().contains("Flink REST API at http://localhost:"), r.toString());
         }

@@ -85,8 +85,8 @@ class DistributionITCase {
                         "150");
         assertEquals(0, r.exitCode(), r.output());
         String out = r.output();
-        for (int step = 1; step <= 9; step++) {
-            assertTrue(out.contains("[" + step + "/9] "), "step " + step + " missing:\n" + out);
+        for (int step = 1; step <= 10; step++) {
+            assertTrue(out.contains("[" + step + "/10] "), "step " + step + " missing:\n" + out);
         }
         assertTrue(out.contains("Embedded MariaDB"), out);
         assertTrue(out.contains("Hot update live"), out);

@@ -15,14 +15,12 @@ import io.rulecast.job.sink.TableWrite;
 import io.rulecast.routing.CircuitBreaker;
 import io.rulecast.routing.DeadLetterReason;
 import io.rulecast.routing.RuleRunner;
-import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Emission;
 import io.rulecast.runtime.Guard;
 import io.rulecast.runtime.Outcome;
 import io.rulecast.runtime.ScriptRuntime;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -75,6 +73,7 @@ public final class RoutingFunction
     private transient RuleRunner runner;
     private transient DependencyOutage outage;
     private transient RolloutRunner rollouts;
+    private transient RuleAlerts alerts;
     private transient KeyedStateStore store;
     private transient boolean restored;
 
@@ -123,6 +122,7 @@ public final class RoutingFunction
         catalog = resources.catalog();
         runner = new RuleRunner(w -> catalog.check(TableWrite.of(w, null, null, null, 0)));
         rollouts = new RolloutRunner(settings, runner, where, reportsRuleAlerts);
+        alerts = new RuleAlerts(settings, where, reportsRuleAlerts);
         dims = resources.openDimensions();
         store =
                 new KeyedStateStore(
@@ -208,52 +208,10 @@ public final class RoutingFunction
                             change.kind() == RuleChange.Kind.DELETE ? "deleted" : "disabled");
                 }
             }
-            case COMPILE_FAILED -> compileFailed(a, m -> ctx.output(Descriptors.MESSAGES, m));
+            case COMPILE_FAILED ->
+                    alerts.compileFailed(a, m -> ctx.output(Descriptors.MESSAGES, m));
             case UNCHANGED -> {}
         }
-    }
-
-    private void compileFailed(RuleRegistry.Applied a, Consumer<OutputMessage> messages) {
-        RoutingRow row = a.row();
-        String rule = row.ruleId().toString();
-        CompileException e = a.error();
-        String keeps =
-                a.previous() == null
-                        ? "the rule does not run"
-                        : "version " + a.previous().version() + " keeps running";
-        if (!reportsRuleAlerts) {
-            return;
-        }
-        LOG.warn(
-                "Rule {} version {} does not compile ({}): {}",
-                rule,
-                row.version(),
-                keeps,
-                e.getMessage());
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("error", e.detail());
-        fields.put("line", e.line());
-        fields.put("column", e.column());
-        fields.put("id", row.id());
-        fields.put("runningVersion", a.previous() == null ? null : a.previous().version());
-        messages.accept(
-                Messages.systemAlert(
-                        settings.alertsTopic(),
-                        Messages.RULE_COMPILE_FAILED,
-                        "ERROR",
-                        "rule "
-                                + rule
-                                + " version "
-                                + row.version()
-                                + " does not compile: "
-                                + e.getMessage()
-                                + "; "
-                                + keeps,
-                        fields,
-                        rule,
-                        row.version(),
-                        null,
-                        System.currentTimeMillis()));
     }
 
     /**
@@ -278,7 +236,7 @@ public final class RoutingFunction
                 rollouts.changed(a, messages);
                 n++;
             } else if (a.error() != null) {
-                compileFailed(a, messages);
+                alerts.compileFailed(a, messages);
             }
         }
         if (n > 0) {
@@ -434,7 +392,8 @@ public final class RoutingFunction
                         line);
             }
             if (outcome.stuck()) {
-                ruleStuck(rule, event, ctx, outcome);
+                metrics.stuck.inc();
+                ctx.output(Descriptors.MESSAGES, alerts.stuck(rule, event.eventId(), outcome));
             }
         }
         long now = System.currentTimeMillis();
@@ -453,7 +412,7 @@ public final class RoutingFunction
                     rule.version(),
                     event.eventId());
             if (r.transition() == CircuitBreaker.Transition.OPENED) {
-                breakerOpened(rule, event, ctx, now);
+                ctx.output(Descriptors.MESSAGES, alerts.breakerOpened(rule, event.eventId(), now));
             }
             return r;
         }
@@ -502,78 +461,6 @@ public final class RoutingFunction
             }
         }
         return r;
-    }
-
-    /**
-     * The invocation kept the task thread far beyond its budget (the watchdog logged its stack
-     * meanwhile): count it and tell the operator, now that the thread is back.
-     */
-    private void ruleStuck(ActiveRule rule, BusinessEvent event, ReadOnlyContext ctx, Outcome o) {
-        metricsOf(rule).stuck.inc();
-        long elapsedMs = o.nanos() / 1_000_000;
-        long timeoutMs = settings.runtimeOptions().timeout().toMillis();
-        LOG.error(
-                "{}: {} was stuck for {} ms (timeout {} ms) in a call that ignores cancellation",
-                where,
-                rule.name(),
-                elapsedMs,
-                timeoutMs);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("elapsedMs", elapsedMs);
-        fields.put("timeoutMs", timeoutMs);
-        fields.put("subtask", where);
-        ctx.output(
-                Descriptors.MESSAGES,
-                Messages.systemAlert(
-                        settings.alertsTopic(),
-                        Messages.RULE_STUCK,
-                        "ERROR",
-                        rule.name()
-                                + " kept its task thread for "
-                                + elapsedMs
-                                + " ms, more than "
-                                + Guard.STUCK_FACTOR
-                                + " x script.timeout, in a call that ignores cancellation;"
-                                + " consider disabling it (docs/operations.md, A stuck rule)",
-                        fields,
-                        rule.name(),
-                        rule.version(),
-                        event.eventId(),
-                        System.currentTimeMillis()));
-    }
-
-    private void breakerOpened(
-            ActiveRule rule, BusinessEvent event, ReadOnlyContext ctx, long now) {
-        CircuitBreaker b = rule.breaker();
-        LOG.warn(
-                "{}: circuit breaker of {} opened after {} failures in {} invocations",
-                where,
-                rule.name(),
-                b.failuresInWindow(),
-                b.callsInWindow());
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("failures", b.failuresInWindow());
-        fields.put("invocations", b.callsInWindow());
-        fields.put("window", settings.breaker().window().toString());
-        fields.put("cooldown", settings.breaker().cooldown().toString());
-        fields.put("subtask", where);
-        ctx.output(
-                Descriptors.MESSAGES,
-                Messages.systemAlert(
-                        settings.alertsTopic(),
-                        Messages.CIRCUIT_OPEN,
-                        "ERROR",
-                        "circuit breaker of "
-                                + rule.name()
-                                + " opened after "
-                                + b.failuresInWindow()
-                                + " failures; its events go to the dead-letter topic until it"
-                                + " recovers",
-                        fields,
-                        rule.name(),
-                        rule.version(),
-                        event.eventId(),
-                        now));
     }
 
     private void deadLetter(

@@ -66,6 +66,9 @@ final class UpsertExecutor implements AutoCloseable {
     private final long backoffMs;
     private final Counter batches;
     private final Counter retries;
+    private static final long ROW_BY_ROW_WARN_MILLIS = 60_000;
+    private long lastRowByRowWarn = Long.MIN_VALUE / 2;
+    private int rowByRowBatches;
     private final Function<String, Map<String, String>> columnTypes;
     private Connection connection;
 
@@ -146,10 +149,7 @@ final class UpsertExecutor implements AutoCloseable {
                         throw e;
                     }
                     rollbackQuietly();
-                    LOG.warn(
-                            "a batch of {} was refused for its data ({}); writing it row by row",
-                            tables(plan),
-                            e.getMessage());
+                    warnRowByRow(plan, e);
                     return run(plan, true);
                 }
             } catch (SQLException e) {
@@ -182,6 +182,27 @@ final class UpsertExecutor implements AutoCloseable {
                 Thread.sleep(sleep);
             }
         }
+    }
+
+    /**
+     * Says that a batch goes row by row — at most once a minute, with the number of such batches
+     * since the last line: under steady refusals every batch does, and each refused row reaches the
+     * dead-letter topic anyway.
+     */
+    private void warnRowByRow(List<UpsertPlan.Batch> plan, SQLException e) {
+        long now = System.currentTimeMillis();
+        rowByRowBatches++;
+        if (now - lastRowByRowWarn < ROW_BY_ROW_WARN_MILLIS) {
+            return;
+        }
+        LOG.warn(
+                "a batch of {} was refused for its data ({}); writing it row by row ({} such"
+                        + " batches since the last line; at most one line a minute)",
+                tables(plan),
+                e.getMessage(),
+                rowByRowBatches);
+        lastRowByRowWarn = now;
+        rowByRowBatches = 0;
     }
 
     private Result run(List<UpsertPlan.Batch> plan, boolean rowByRow) throws SQLException {
