@@ -21,6 +21,10 @@ public final class CompiledRule {
     private final String versionColumn;
     private final RuntimeOptions options;
     private final AtomicInteger runs;
+
+    /** The rule's name for the guard's stuck warning, built once rather than per invocation. */
+    private final String label;
+
     private long logWindowStart;
     private int logsInWindow;
 
@@ -39,6 +43,7 @@ public final class CompiledRule {
         this.versionColumn = v == null ? null : v.toString();
         this.options = options;
         this.runs = runs;
+        this.label = definition.id().toString();
     }
 
     public RuleDefinition definition() {
@@ -105,13 +110,8 @@ public final class CompiledRule {
         Guard guard =
                 cold
                         ? Guard.arm(
-                                options.coldStartTimeout(),
-                                options.memoryLimitBytes() * 4,
-                                definition.id().toString())
-                        : Guard.arm(
-                                options.timeout(),
-                                options.memoryLimitBytes(),
-                                definition.id().toString());
+                                options.coldStartTimeout(), options.memoryLimitBytes() * 4, label)
+                        : Guard.arm(options.timeout(), options.memoryLimitBytes(), label);
         Failure failure = null;
         boolean ran = false;
         try {

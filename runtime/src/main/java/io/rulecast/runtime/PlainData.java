@@ -75,7 +75,7 @@ public final class PlainData {
                 return false;
             }
             Object v = e.getValue();
-            if (!(v == null || SCALARS.contains(v.getClass()))) {
+            if (!(v == null || isScalarClass(v.getClass()))) {
                 return false;
             }
         }
@@ -85,16 +85,18 @@ public final class PlainData {
     /**
      * Scalars taken as they are. Checked by exact class, never with {@code instanceof}: a subclass
      * (of {@code BigInteger}, say) could be a class a script defined, with methods of its own.
+     * Identity comparisons, most common first: this runs for every value of every returned row, and
+     * a hashed set lookup cost as much as the rest of the check.
      */
-    private static final Set<Class<?>> SCALARS =
-            Set.of(
-                    String.class,
-                    Boolean.class,
-                    Integer.class,
-                    Long.class,
-                    Double.class,
-                    BigDecimal.class,
-                    BigInteger.class);
+    private static boolean isScalarClass(Class<?> c) {
+        return c == String.class
+                || c == Integer.class
+                || c == Long.class
+                || c == Double.class
+                || c == Boolean.class
+                || c == BigDecimal.class
+                || c == BigInteger.class;
+    }
 
     /**
      * Maps and lists whose methods are the JDK's own, so reading them runs no script code. The
@@ -153,7 +155,7 @@ public final class PlainData {
         // Every test below is on the exact class: no method of v runs until v is known to be one
         // of the JDK's (or Groovy's own GString, whose values are checked first).
         Class<?> c = v.getClass();
-        if (SCALARS.contains(c)) {
+        if (isScalarClass(c)) {
             return v;
         }
         if (c == Short.class || c == Byte.class) {
@@ -219,7 +221,7 @@ public final class PlainData {
             return (String) k;
         }
         if (c != null
-                && (SCALARS.contains(c)
+                && (isScalarClass(c)
                         || c == Character.class
                         || c == Short.class
                         || c == Byte.class
@@ -245,7 +247,7 @@ public final class PlainData {
             Object o = values[i];
             Class<?> c = o == null ? null : o.getClass();
             if (c == null
-                    || SCALARS.contains(c)
+                    || isScalarClass(c)
                     || c == Character.class
                     || c == Short.class
                     || c == Byte.class
