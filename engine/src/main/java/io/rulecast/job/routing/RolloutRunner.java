@@ -26,13 +26,19 @@ final class RolloutRunner {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutRunner.class);
 
     private final RoutingSettings settings;
+    private final RuleAlerts alerts;
     private final CandidateRunner candidates;
     private final String where;
     private final boolean reportsRuleAlerts;
 
     RolloutRunner(
-            RoutingSettings settings, RuleRunner runner, String where, boolean reportsRuleAlerts) {
+            RoutingSettings settings,
+            RuleRunner runner,
+            String where,
+            boolean reportsRuleAlerts,
+            RuleAlerts alerts) {
         this.settings = settings;
+        this.alerts = alerts;
         this.candidates = new CandidateRunner(runner, settings.rollout());
         this.where = where;
         this.reportsRuleAlerts = reportsRuleAlerts;
@@ -117,39 +123,7 @@ final class RolloutRunner {
         if (e == null) {
             return;
         }
-        String version = rule.failedCandidate();
-        LOG.warn(
-                "Rule {} candidate version {} does not compile (version {} keeps running): {}",
-                rule.name(),
-                version,
-                rule.version(),
-                e.getMessage());
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("candidate", true);
-        fields.put("error", e.detail());
-        fields.put("line", e.line());
-        fields.put("column", e.column());
-        fields.put("id", a.row().id());
-        fields.put("runningVersion", rule.version());
-        out.accept(
-                Messages.systemAlert(
-                        settings.alertsTopic(),
-                        Messages.RULE_COMPILE_FAILED,
-                        "ERROR",
-                        "rollout candidate of rule "
-                                + rule.name()
-                                + " version "
-                                + version
-                                + " does not compile: "
-                                + e.getMessage()
-                                + "; it never runs, version "
-                                + rule.version()
-                                + " keeps running",
-                        fields,
-                        rule.name(),
-                        version,
-                        null,
-                        System.currentTimeMillis()));
+        alerts.candidateCompileFailed(rule, a.row().id(), e, out);
     }
 
     private void aborted(

@@ -121,8 +121,8 @@ public final class RoutingFunction
                         () -> new CircuitBreaker(settings.breaker(), System::currentTimeMillis));
         catalog = resources.catalog();
         runner = new RuleRunner(w -> catalog.check(TableWrite.of(w, null, null, null, 0)));
-        rollouts = new RolloutRunner(settings, runner, where, reportsRuleAlerts);
         alerts = new RuleAlerts(settings, where, reportsRuleAlerts);
+        rollouts = new RolloutRunner(settings, runner, where, reportsRuleAlerts, alerts);
         dims = resources.openDimensions();
         store =
                 new KeyedStateStore(

@@ -54,17 +54,14 @@ final class RuleAlerts {
                 row.version(),
                 keeps,
                 e.getMessage());
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("error", e.detail());
-        fields.put("line", e.line());
-        fields.put("column", e.column());
-        fields.put("id", row.id());
-        fields.put("runningVersion", a.previous() == null ? null : a.previous().version());
         messages.accept(
-                Messages.systemAlert(
-                        settings.alertsTopic(),
-                        Messages.RULE_COMPILE_FAILED,
-                        "ERROR",
+                compileAlert(
+                        rule,
+                        row.version(),
+                        e,
+                        row.id(),
+                        a.previous() == null ? null : a.previous().version(),
+                        false,
                         "rule "
                                 + rule
                                 + " version "
@@ -72,12 +69,71 @@ final class RuleAlerts {
                                 + " does not compile: "
                                 + e.getMessage()
                                 + "; "
-                                + keeps,
-                        fields,
-                        rule,
-                        row.version(),
-                        null,
-                        System.currentTimeMillis()));
+                                + keeps));
+    }
+
+    /**
+     * {@code RULE_COMPILE_FAILED} with {@code "candidate": true}: a row's rollout candidate does
+     * not compile; it never runs and the live version keeps running (subtask 0 only).
+     */
+    void candidateCompileFailed(
+            ActiveRule rule, long rowId, CompileException e, Consumer<OutputMessage> messages) {
+        if (!reportsRuleAlerts) {
+            return;
+        }
+        String version = rule.failedCandidate();
+        LOG.warn(
+                "Rule {} candidate version {} does not compile (version {} keeps running): {}",
+                rule.name(),
+                version,
+                rule.version(),
+                e.getMessage());
+        messages.accept(
+                compileAlert(
+                        rule.name(),
+                        version,
+                        e,
+                        rowId,
+                        rule.version(),
+                        true,
+                        "rollout candidate of rule "
+                                + rule.name()
+                                + " version "
+                                + version
+                                + " does not compile: "
+                                + e.getMessage()
+                                + "; it never runs, version "
+                                + rule.version()
+                                + " keeps running"));
+    }
+
+    private OutputMessage compileAlert(
+            String rule,
+            String version,
+            CompileException e,
+            long rowId,
+            String runningVersion,
+            boolean candidate,
+            String message) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (candidate) {
+            fields.put("candidate", true);
+        }
+        fields.put("error", e.detail());
+        fields.put("line", e.line());
+        fields.put("column", e.column());
+        fields.put("id", rowId);
+        fields.put("runningVersion", runningVersion);
+        return Messages.systemAlert(
+                settings.alertsTopic(),
+                Messages.RULE_COMPILE_FAILED,
+                "ERROR",
+                message,
+                fields,
+                rule,
+                version,
+                null,
+                System.currentTimeMillis());
     }
 
     /**
