@@ -61,23 +61,22 @@ final class CandidateCompiler {
         if (version.equals(failedBefore)) {
             return new Attached(rule.withRollout(null, version), null);
         }
+        RunningRule candidate;
         try {
-            RunningRule candidate;
-            try {
-                candidate =
-                        new RunningRule(
-                                row.ruleId(),
-                                compiler.compile(row.candidateDefinition()),
-                                row.priority(),
-                                breakers.get());
-            } catch (IllegalArgumentException e) {
-                throw new CompileException(0, 0, e.getMessage());
-            }
-            return new Attached(
-                    rule.withRollout(new Rollout(candidate, mode, percent, rule.version()), null),
-                    null);
+            candidate =
+                    new RunningRule(
+                            row.ruleId(),
+                            compiler.compile(row.candidateDefinition()),
+                            row.priority(),
+                            breakers.get());
         } catch (CompileException e) {
             return new Attached(rule.withRollout(null, version), e);
+        } catch (IllegalArgumentException e) { // a language that is neither groovy nor js
+            return new Attached(
+                    rule.withRollout(null, version), new CompileException(0, 0, e.getMessage()));
         }
+        return new Attached(
+                rule.withRollout(new Rollout(candidate, mode, percent, rule.version()), null),
+                null);
     }
 }
