@@ -31,35 +31,6 @@ public record RoutingSettings(
         Rollout.Settings rollout)
         implements Serializable {
 
-    /** With the default shadow topic and rollout limits. */
-    public RoutingSettings(
-            String alertsTopic,
-            String metricsTopic,
-            String dlqTopic,
-            boolean unroutedDeadLetter,
-            CircuitBreaker.Settings breaker,
-            Duration scriptTimeout,
-            long scriptMemoryLimitBytes,
-            int scriptOutputLimit,
-            Duration stateTtl,
-            int holdMaxEvents,
-            Duration holdAlertAfter) {
-        this(
-                alertsTopic,
-                metricsTopic,
-                dlqTopic,
-                unroutedDeadLetter,
-                breaker,
-                scriptTimeout,
-                scriptMemoryLimitBytes,
-                scriptOutputLimit,
-                stateTtl,
-                holdMaxEvents,
-                holdAlertAfter,
-                RulecastOptions.TOPIC_SHADOW.defaultValue(),
-                Rollout.Settings.DEFAULTS);
-    }
-
     public static RoutingSettings from(RulecastConfig c) {
         return new RoutingSettings(
                 c.get(RulecastOptions.TOPIC_ALERTS),

@@ -2,6 +2,7 @@ package io.rulecast.job.routing;
 
 import io.rulecast.event.Json;
 import io.rulecast.job.Descriptors;
+import io.rulecast.job.RulecastOptions;
 import io.rulecast.job.events.EventReader;
 import io.rulecast.job.events.RawRecord;
 import io.rulecast.job.events.RoutedEvent;
@@ -11,6 +12,7 @@ import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.job.rules.RuleChange;
 import io.rulecast.job.sink.TableWrite;
 import io.rulecast.routing.CircuitBreaker;
+import io.rulecast.routing.Rollout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +106,9 @@ final class RoutingHarness implements AutoCloseable {
                         1000,
                         Duration.ofDays(1),
                         holdMaxEvents,
-                        holdAlertAfter);
+                        holdAlertAfter,
+                        RulecastOptions.TOPIC_SHADOW.defaultValue(),
+                        Rollout.Settings.DEFAULTS);
         RoutingFunction fn =
                 new RoutingFunction(settings, resources, new EventReader(1 << 20), runtimes);
         harness =
