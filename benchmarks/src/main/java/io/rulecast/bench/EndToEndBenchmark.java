@@ -86,22 +86,13 @@ public final class EndToEndBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // Keep the table readable: Kafka and Flink log every client's configuration at INFO.
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
-                System.err.println(
+        Map<String, String> args =
+                BenchArgs.parse(
+                        argv,
                         "usage: EndToEndBenchmark [--events N] [--updates N] [--parallelism P]"
                                 + " [--latency-rate R] [--latency-seconds S] [--jdbc-url URL]"
                                 + " [--user U] [--password P] [--only plain,sink,java,groovy,js]"
                                 + " [--sink-batch-size N] [--sink-connections 1,2] [--rounds 3]");
-                System.exit(2);
-            }
-            args.put(argv[i].substring(2), argv[++i]);
-        }
         new EndToEndBenchmark(args).run();
         System.exit(0);
     }

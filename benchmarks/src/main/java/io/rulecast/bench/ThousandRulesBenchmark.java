@@ -120,21 +120,13 @@ public final class ThousandRulesBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
-                System.err.println(
+        Map<String, String> args =
+                BenchArgs.parse(
+                        argv,
                         "usage: ThousandRulesBenchmark [--rules 1000] [--types 200] [--hot-types 2]"
                                 + " [--events 40000] [--updates 20] [--parallelism 2]"
                                 + " [--heap-groovy 300] [--heap-js 100] [--rounds 2]"
                                 + " [--only heap,job]");
-                System.exit(2);
-            }
-            args.put(argv[i].substring(2), argv[++i]);
-        }
         new ThousandRulesBenchmark(args).run();
         System.exit(0);
     }
