@@ -74,7 +74,7 @@ public final class Guard {
 
     private long allocationStart;
     private long memoryLimit;
-    private long timeoutMillis;
+    private long timeoutNanos;
 
     private Guard(Thread thread) {
         this.thread = thread;
@@ -116,7 +116,7 @@ public final class Guard {
         long timeoutNanos = timeout.toNanos();
         g.label = label;
         g.stuckAfterNanos = STUCK_FACTOR * timeoutNanos;
-        g.timeoutMillis = timeout.toMillis();
+        g.timeoutNanos = timeoutNanos;
         g.memoryLimit = memoryLimitBytes;
         g.allocationStart = THREADS.getCurrentThreadAllocatedBytes();
         g.startNanos = System.nanoTime();
@@ -241,7 +241,7 @@ public final class Guard {
                 thread.getName(),
                 (now - startNanos) / 1_000_000,
                 STUCK_FACTOR,
-                timeoutMillis,
+                timeoutNanos / 1_000_000,
                 trace);
     }
 
@@ -301,7 +301,7 @@ public final class Guard {
     }
 
     private String timeoutMessage() {
-        return "ran longer than " + timeoutMillis + " ms (script.timeout)";
+        return "ran longer than " + timeoutNanos / 1_000_000 + " ms (script.timeout)";
     }
 
     private String memoryMessage(long allocated) {

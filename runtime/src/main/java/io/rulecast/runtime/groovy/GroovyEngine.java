@@ -159,7 +159,8 @@ public final class GroovyEngine implements ScriptEngine {
                 throw new ScriptFailure(FailureReason.SCRIPT_ERROR, describe(e));
             } finally {
                 script.bind(null, null);
-                idle.set(script);
+                // The next invocation takes it with getAndSet, which sees everything written here.
+                idle.setRelease(script);
             }
         }
 

@@ -469,11 +469,12 @@ public final class Sandbox {
 
     /**
      * A map literal {@code [k1: v1, ...]} of constant keys, built as Groovy builds it (a {@code
-     * LinkedHashMap} of {@code entries} capacity, filled in source order) by {@link #entry} calls,
-     * without the key-value array Groovy's {@code createMap} is given.
+     * LinkedHashMap} filled in source order) by {@link #entry} calls, without the key-value array
+     * Groovy's {@code createMap} is given, and large enough for its entries without growing (Groovy
+     * asks for a capacity of the entry count, which grows a map of one entry or of 13).
      */
     public static Map<Object, Object> map(int entries) {
-        return new java.util.LinkedHashMap<>(entries);
+        return new java.util.LinkedHashMap<>(entries + entries / 3 + 1);
     }
 
     /** One entry of a map literal made by {@link #map}; returns the map. */
