@@ -112,6 +112,7 @@ public final class CompiledRule {
                         ? Guard.arm(
                                 options.coldStartTimeout(), options.memoryLimitBytes() * 4, label)
                         : Guard.arm(options.timeout(), options.memoryLimitBytes(), label);
+        ctx.guard = guard;
         Failure failure = null;
         boolean ran = false;
         try {
@@ -150,7 +151,7 @@ public final class CompiledRule {
             Outcome o = Outcome.failed(failure, ctx.logs(), nanos);
             return guard.stuck() ? o.asStuck() : o;
         }
-        ctx.getState().commit();
+        ctx.commitState();
         return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
     }
 

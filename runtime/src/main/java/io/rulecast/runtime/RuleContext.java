@@ -14,8 +14,16 @@ import java.util.Map;
  */
 public final class RuleContext {
     private final CompiledRule rule;
-    private final StateView state;
+    private final StateStore store;
+
+    /** Made when the script first asks for {@code ctx.state}. */
+    private StateView state;
+
     private final DimensionLookup dims;
+
+    /** The invocation's guard, set as soon as it is armed (before the script runs). */
+    Guard guard;
+
     private final int outputLimit;
     private final List<Emission> emissions = new ArrayList<>(4);
     private List<String> logs;
@@ -23,7 +31,7 @@ public final class RuleContext {
 
     RuleContext(CompiledRule rule, StateStore state, DimensionLookup dims, int outputLimit) {
         this.rule = rule;
-        this.state = new StateView(this, state);
+        this.store = state;
         this.dims = dims;
         this.outputLimit = outputLimit;
     }
@@ -84,7 +92,6 @@ public final class RuleContext {
         Object plainKey = PlainData.copy(key, FailureReason.SCRIPT_ERROR);
         // Waiting for the database is not the script's time: a slow (or reconnecting) lookup must
         // not end in TIMEOUT, which would blame the rule.
-        Guard guard = Guard.current();
         long paused = guard.pause();
         try {
             return dims.lookup(dimName, plainKey);
@@ -116,7 +123,17 @@ public final class RuleContext {
 
     /** State kept for the current event's key. */
     public StateView getState() {
+        if (state == null) {
+            state = new StateView(this, store);
+        }
         return state;
+    }
+
+    /** Writes what the script changed in its state; called only when the invocation succeeded. */
+    void commitState() {
+        if (state != null) {
+            state.commit();
+        }
     }
 
     /** The rule's {@code config_json}, read-only. */

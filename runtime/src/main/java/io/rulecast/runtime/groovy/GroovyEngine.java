@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilationUnit;
 import org.codehaus.groovy.control.CompilerConfiguration;
@@ -35,7 +36,7 @@ import org.codehaus.groovy.tools.GroovyClass;
 /**
  * Groovy rules, compiled into a sandbox (see {@link StructureVerifier}, {@link SandboxTransformer},
  * {@link Sandbox}). Each compiled version lives in its own class loader so it unloads when dropped;
- * the compiled class is reused and a fresh script object is made per invocation.
+ * the compiled class is reused, and so are its script objects (see {@link GroovyScript}).
  */
 public final class GroovyEngine implements ScriptEngine {
     private static final AtomicLong COUNTER = new AtomicLong();
@@ -122,9 +123,18 @@ public final class GroovyEngine implements ScriptEngine {
         return new CompileException(0, 0, e.getMessage());
     }
 
-    /** One compiled version: the class is shared, a script object is made per invocation. */
+    /**
+     * One compiled version: the class is shared, and so is one idle script object, taken by an
+     * invocation and given back when it ends (an invocation that finds none makes its own). A
+     * script object holds nothing of an invocation but the event and ctx it is bound to: a rule
+     * declares no fields (annotations such as {@code @Field} are refused), cannot name {@code this}
+     * and has no binding ({@link RuleScript#getProperty}), and nothing it made — a closure bound to
+     * the script — leaves the invocation but plain data. Making one costs two meta-class lookups
+     * (the script's and its unused binding's), about a tenth of a small rule's invocation.
+     */
     static final class GroovyScript implements CompiledScript {
         private final MethodHandle ctor;
+        private final AtomicReference<RuleScript> idle = new AtomicReference<>();
 
         GroovyScript(MethodHandle ctor) {
             this.ctor = ctor;
@@ -132,11 +142,13 @@ public final class GroovyEngine implements ScriptEngine {
 
         @Override
         public Object run(Map<String, Object> event, RuleContext ctx) throws Exception {
-            RuleScript script;
-            try {
-                script = (RuleScript) ctor.invokeExact();
-            } catch (Throwable t) {
-                throw new IllegalStateException("cannot instantiate rule", t);
+            RuleScript script = idle.getAndSet(null);
+            if (script == null) {
+                try {
+                    script = (RuleScript) ctor.invokeExact();
+                } catch (Throwable t) {
+                    throw new IllegalStateException("cannot instantiate rule", t);
+                }
             }
             script.bind(event, ctx);
             try {
@@ -145,6 +157,10 @@ public final class GroovyEngine implements ScriptEngine {
                 throw e;
             } catch (RuntimeException e) {
                 throw new ScriptFailure(FailureReason.SCRIPT_ERROR, describe(e));
+            } finally {
+                script.bind(null, null);
+                // The next invocation takes it with getAndSet, which sees everything written here.
+                idle.setRelease(script);
             }
         }
 

@@ -425,6 +425,136 @@ public final class Sandbox {
         return value;
     }
 
+    // ---------------------------------------------------------------- truth and literals
+
+    /**
+     * Groovy truth of {@code value}, for conditions ({@code if}, {@code while}, {@code ?:}, {@code
+     * !}, {@code &&}, {@code ||}): the compiler would convert through a dynamic call site, which
+     * re-links whenever the value's class changes (a string, then null). The exact JDK classes a
+     * rule handles most are answered here as Groovy answers them ({@code asBoolean} of a string, a
+     * number, a map, a list); anything else goes through Groovy's own conversion, as before.
+     */
+    public static boolean truth(Object value) {
+        if (value == null) {
+            return false;
+        }
+        Class<?> c = value.getClass();
+        if (c == Boolean.class) {
+            return (Boolean) value;
+        }
+        if (c == String.class) {
+            return !((String) value).isEmpty();
+        }
+        if (c == Integer.class) {
+            return (Integer) value != 0;
+        }
+        if (c == Long.class) {
+            return (Long) value != 0L;
+        }
+        if (c == java.util.LinkedHashMap.class || c == java.util.HashMap.class) {
+            return !((Map<?, ?>) value).isEmpty();
+        }
+        if (c == ArrayList.class) {
+            return !((List<?>) value).isEmpty();
+        }
+        return DefaultTypeTransformation.castToBoolean(value);
+    }
+
+    /**
+     * {@code value ?: fallback} where the fallback is a constant (evaluating it early is exact).
+     */
+    public static Object elvis(Object value, Object fallback) {
+        return truth(value) ? value : fallback;
+    }
+
+    /**
+     * A map literal {@code [k1: v1, ...]} of constant keys, built as Groovy builds it (a {@code
+     * LinkedHashMap} filled in source order) by {@link #entry} calls, without the key-value array
+     * Groovy's {@code createMap} is given, and large enough for its entries without growing (Groovy
+     * asks for a capacity of the entry count, which grows a map of one entry or of 13).
+     */
+    public static Map<Object, Object> map(int entries) {
+        return new java.util.LinkedHashMap<>(entries + entries / 3 + 1);
+    }
+
+    /** One entry of a map literal made by {@link #map}; returns the map. */
+    public static Map<Object, Object> entry(Map<Object, Object> map, Object key, Object value) {
+        map.put(key, value);
+        return map;
+    }
+
+    // ---------------------------------------------------------------- ctx
+
+    private static final boolean CTX_DIM = FAMILIES.get(RuleContext.class).allowsMethod("dim");
+    private static final boolean CTX_METRIC =
+            FAMILIES.get(RuleContext.class).allowsMethod("metric");
+    private static final boolean CTX_UPSERT =
+            FAMILIES.get(RuleContext.class).allowsMethod("upsert");
+    private static final boolean CTX_LOG = FAMILIES.get(RuleContext.class).allowsMethod("log");
+
+    /**
+     * {@code ctx.dim(name, key)}: called directly when the arguments are what the one {@code dim}
+     * method takes, as Groovy would call it; anything else goes the dynamic way ({@link #r} and
+     * Groovy's dispatch, with its argument coercions and errors).
+     */
+    public static Object ctxDim(Object ctx, Object name, Object key) {
+        if (CTX_DIM && ctx instanceof RuleContext c && isString(name)) {
+            return c.dim((String) name, key);
+        }
+        return InvokerHelper.invokeMethod(r(ctx, "dim"), "dim", new Object[] {name, key});
+    }
+
+    /** {@code ctx.metric(name, value, tags)}, as {@link #ctxDim}. */
+    public static Object ctxMetric(Object ctx, Object name, Object value, Object tags) {
+        if (CTX_METRIC
+                && ctx instanceof RuleContext c
+                && isString(name)
+                && (value == null || value instanceof Number)
+                && (tags == null || tags instanceof Map)) {
+            c.metric((String) name, (Number) value, (Map<?, ?>) tags);
+            return null;
+        }
+        return InvokerHelper.invokeMethod(
+                r(ctx, "metric"), "metric", new Object[] {name, value, tags});
+    }
+
+    /** {@code ctx.metric(name, value)}, as {@link #ctxDim}. */
+    public static Object ctxMetric(Object ctx, Object name, Object value) {
+        if (CTX_METRIC
+                && ctx instanceof RuleContext c
+                && isString(name)
+                && (value == null || value instanceof Number)) {
+            c.metric((String) name, (Number) value);
+            return null;
+        }
+        return InvokerHelper.invokeMethod(r(ctx, "metric"), "metric", new Object[] {name, value});
+    }
+
+    /** {@code ctx.upsert(table, row)}, as {@link #ctxDim}. */
+    public static Object ctxUpsert(Object ctx, Object table, Object row) {
+        if (CTX_UPSERT
+                && ctx instanceof RuleContext c
+                && isString(table)
+                && (row == null || row instanceof Map)) {
+            c.upsert((String) table, (Map<?, ?>) row);
+            return null;
+        }
+        return InvokerHelper.invokeMethod(r(ctx, "upsert"), "upsert", new Object[] {table, row});
+    }
+
+    /** {@code ctx.log(message)}, as {@link #ctxDim} (the one {@code log} takes any object). */
+    public static Object ctxLog(Object ctx, Object message) {
+        if (CTX_LOG && ctx instanceof RuleContext c) {
+            c.log(message);
+            return null;
+        }
+        return InvokerHelper.invokeMethod(r(ctx, "log"), "log", new Object[] {message});
+    }
+
+    private static boolean isString(Object o) {
+        return o == null || o.getClass() == String.class;
+    }
+
     // ---------------------------------------------------------------- control
 
     /** At every loop iteration, closure and method entry. */

@@ -21,25 +21,31 @@ import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.BitwiseNegationExpression;
+import org.codehaus.groovy.ast.expr.BooleanExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
+import org.codehaus.groovy.ast.expr.ElvisOperatorExpression;
 import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.ListExpression;
+import org.codehaus.groovy.ast.expr.MapEntryExpression;
 import org.codehaus.groovy.ast.expr.MapExpression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.MethodPointerExpression;
 import org.codehaus.groovy.ast.expr.NamedArgumentListExpression;
+import org.codehaus.groovy.ast.expr.NotExpression;
 import org.codehaus.groovy.ast.expr.PostfixExpression;
 import org.codehaus.groovy.ast.expr.PrefixExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
 import org.codehaus.groovy.ast.expr.RangeExpression;
+import org.codehaus.groovy.ast.expr.SpreadExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.ast.stmt.AssertStatement;
 import org.codehaus.groovy.ast.stmt.BlockStatement;
 import org.codehaus.groovy.ast.stmt.CaseStatement;
 import org.codehaus.groovy.ast.stmt.CatchStatement;
@@ -163,6 +169,9 @@ final class SandboxTransformer extends CompilationCustomizer {
         private int closureDepth;
         private boolean inStaticMethod;
 
+        /** In an assert, whose failure message shows each part of the condition as written. */
+        private boolean inAssert;
+
         Rewriter(SourceUnit source, ClassNode scriptClass, Set<String> userMethods) {
             this.source = source;
             this.scriptClass = scriptClass;
@@ -221,6 +230,16 @@ final class SandboxTransformer extends CompilationCustomizer {
         public void visitDoWhileLoop(DoWhileStatement loop) {
             loop.setLoopBlock(withTick(loop.getLoopBlock()));
             super.visitDoWhileLoop(loop);
+        }
+
+        @Override
+        public void visitAssertStatement(AssertStatement a) {
+            inAssert = true;
+            try {
+                super.visitAssertStatement(a);
+            } finally {
+                inAssert = false;
+            }
         }
 
         @Override
@@ -341,6 +360,16 @@ final class SandboxTransformer extends CompilationCustomizer {
                     && !(pe.getExpression() instanceof VariableExpression)) {
                 refuse(e, "++ and -- work on local variables only in rules: write x.y = x.y + 1");
                 out = e;
+            } else if (e instanceof ElvisOperatorExpression elvis
+                    && elvis.getFalseExpression() instanceof ConstantExpression fallback) {
+                // a ?: 'constant' as one direct call (the constant may be evaluated early)
+                out = callX(SANDBOX, "elvis", args(transform(elvis.getTrueExpression()), fallback));
+            } else if (e instanceof NotExpression not) {
+                out = new NotExpression(truth(transform(not.getExpression())));
+            } else if (e instanceof BooleanExpression be) {
+                out = new BooleanExpression(truth(transform(be.getExpression())));
+            } else if (e instanceof MapExpression me && isConstantKeyed(me)) {
+                out = mapLiteral(me);
             } else if (e instanceof ArrayExpression ae && ae.getSizeExpression() != null) {
                 List<Expression> sizes = new ArrayList<>();
                 for (Expression s : ae.getSizeExpression()) {
@@ -355,6 +384,89 @@ final class SandboxTransformer extends CompilationCustomizer {
                 out.setSourcePosition(e);
             }
             return out;
+        }
+
+        /**
+         * A condition as a direct call of {@link Sandbox#truth} (Groovy would convert the value to
+         * boolean through a dynamic call site); expressions that are boolean already stay as they
+         * are.
+         */
+        private Expression truth(Expression condition) {
+            if (inAssert || isBoolean(condition)) {
+                return condition;
+            }
+            Expression call = callX(SANDBOX, "truth", args(condition));
+            call.setSourcePosition(condition);
+            return call;
+        }
+
+        private static boolean isBoolean(Expression e) {
+            if (e instanceof BooleanExpression) {
+                return true;
+            }
+            if (e instanceof ConstantExpression k) {
+                return k.isTrueExpression() || k.isFalseExpression();
+            }
+            if (e instanceof MethodCallExpression m && m.getMethodTarget() != null) {
+                return ClassHelper.isPrimitiveBoolean(m.getMethodTarget().getReturnType());
+            }
+            if (e instanceof BinaryExpression b) {
+                switch (b.getOperation().getType()) {
+                    case Types.COMPARE_EQUAL:
+                    case Types.COMPARE_NOT_EQUAL:
+                    case Types.COMPARE_IDENTICAL:
+                    case Types.COMPARE_NOT_IDENTICAL:
+                    case Types.COMPARE_LESS_THAN:
+                    case Types.COMPARE_LESS_THAN_EQUAL:
+                    case Types.COMPARE_GREATER_THAN:
+                    case Types.COMPARE_GREATER_THAN_EQUAL:
+                    case Types.KEYWORD_INSTANCEOF:
+                    case Types.COMPARE_NOT_INSTANCEOF:
+                    case Types.LOGICAL_AND:
+                    case Types.LOGICAL_OR:
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * At most this many entries are built by nested calls; longer literals stay as they are.
+         */
+        private static final int MAX_DIRECT_MAP = 64;
+
+        private static boolean isConstantKeyed(MapExpression me) {
+            List<MapEntryExpression> entries = me.getMapEntryExpressions();
+            if (entries.isEmpty() || entries.size() > MAX_DIRECT_MAP) {
+                return false;
+            }
+            for (MapEntryExpression entry : entries) {
+                if (!(entry.getKeyExpression() instanceof ConstantExpression k
+                        && k.getValue() instanceof String)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** {@code [k1: v1, k2: v2]} as {@code entry(entry(map(2), k1, v1), k2, v2)}. */
+        private Expression mapLiteral(MapExpression me) {
+            List<MapEntryExpression> entries = me.getMapEntryExpressions();
+            Expression map = callX(SANDBOX, "map", args(constX(entries.size(), true)));
+            for (MapEntryExpression entry : entries) {
+                map =
+                        callX(
+                                SANDBOX,
+                                "entry",
+                                args(
+                                        map,
+                                        entry.getKeyExpression(),
+                                        transform(entry.getValueExpression())));
+                map.setSourcePosition(entry);
+            }
+            return map;
         }
 
         private Expression closure(ClosureExpression c) {
@@ -429,6 +541,13 @@ final class SandboxTransformer extends CompilationCustomizer {
                 return mce;
             }
             Expression receiver = transform(object);
+            String direct = ctxCall(object, name, arguments, mce);
+            if (direct != null) {
+                List<Expression> all = new ArrayList<>();
+                all.add(receiver);
+                all.addAll(((ArgumentListExpression) arguments).getExpressions());
+                return callX(SANDBOX, direct, new ArgumentListExpression(all));
+            }
             if (Allowlist.GUARDED_METHODS.contains(name)) {
                 if (mce.isSpreadSafe()) {
                     refuse(
@@ -449,6 +568,40 @@ final class SandboxTransformer extends CompilationCustomizer {
             call.setSpreadSafe(mce.isSpreadSafe());
             call.setImplicitThis(false);
             return call;
+        }
+
+        /**
+         * The {@link Sandbox} method that calls {@code ctx.name(arguments)} directly (falling back
+         * to Groovy's dispatch for arguments of other types), or null when there is none.
+         */
+        private static String ctxCall(
+                Expression object, String name, Expression arguments, MethodCallExpression mce) {
+            if (!(object instanceof VariableExpression v
+                            && v.getAccessedVariable() instanceof DynamicVariable
+                            && "ctx".equals(v.getName()))
+                    || mce.isSafe()
+                    || mce.isSpreadSafe()
+                    || !(arguments instanceof ArgumentListExpression list)) {
+                return null;
+            }
+            for (Expression a : list.getExpressions()) {
+                if (a instanceof NamedArgumentListExpression || a instanceof SpreadExpression) {
+                    return null;
+                }
+            }
+            int n = list.getExpressions().size();
+            switch (name) {
+                case "dim":
+                    return n == 2 ? "ctxDim" : null;
+                case "metric":
+                    return n == 2 || n == 3 ? "ctxMetric" : null;
+                case "upsert":
+                    return n == 2 ? "ctxUpsert" : null;
+                case "log":
+                    return n == 1 ? "ctxLog" : null;
+                default:
+                    return null;
+            }
         }
 
         private Expression staticCall(StaticMethodCallExpression smce) {
@@ -549,6 +702,11 @@ final class SandboxTransformer extends CompilationCustomizer {
                 case Types.KEYWORD_INSTANCEOF:
                 case Types.COMPARE_NOT_INSTANCEOF:
                     be.setLeftExpression(transform(left));
+                    return be;
+                case Types.LOGICAL_AND:
+                case Types.LOGICAL_OR:
+                    be.setLeftExpression(truth(transform(left)));
+                    be.setRightExpression(truth(transform(be.getRightExpression())));
                     return be;
                 default:
                     be.setLeftExpression(transform(left));
