@@ -24,6 +24,7 @@ final class RulePoller {
     private final RuleSnapshots snapshots;
     private final long createdAt;
     private long lastSuccess = -1;
+    private long lastStart;
     private int consecutiveFailures;
     private long failures;
     private Exception lastError;
@@ -51,6 +52,7 @@ final class RulePoller {
      * Reads the table; returns the changes, or null when the read failed (see {@link #lastError}).
      */
     List<RuleChange> poll() {
+        lastStart = clock.getAsLong();
         List<RoutingRow> rows;
         try {
             rows = fetch.fetch();
@@ -66,10 +68,16 @@ final class RulePoller {
         return snapshots.next(rows);
     }
 
-    /** Wait before the next poll: the interval, doubled per consecutive failure, capped. */
+    /**
+     * Wait before the next poll. After a good read, what is left of the interval counted from that
+     * read's start — so a change waits at most one interval for the read that sees it, however long
+     * reads take — but at least a tenth of it; after a failed one, the interval doubled per
+     * consecutive failure, capped.
+     */
     long nextDelayMillis() {
         if (consecutiveFailures == 0) {
-            return intervalMillis;
+            long took = Math.max(0, clock.getAsLong() - lastStart);
+            return Math.max(intervalMillis / 10, intervalMillis - took);
         }
         int shift = Math.min(consecutiveFailures, 30);
         long d = intervalMillis << shift;

@@ -14,9 +14,11 @@ class RulePollerTest {
     private long now = 0;
     private final List<RoutingRow> table = new ArrayList<>();
     private boolean down;
+    private long readMillis;
     private final RulePoller poller =
             new RulePoller(
                     () -> {
+                        now += readMillis;
                         if (down) {
                             throw new SQLException("Communications link failure");
                         }
@@ -55,6 +57,24 @@ class RulePollerTest {
         assertEquals(0, poller.stalenessMillis());
         assertEquals(500, poller.nextDelayMillis());
         assertEquals(4, poller.failures());
+    }
+
+    @Test
+    void theIntervalCountsFromTheStartOfAReadSoAChangeWaitsAtMostOneInterval() {
+        table.add(row(1, "a"));
+        readMillis = 30;
+        poller.poll();
+        assertEquals(470, poller.nextDelayMillis(), "500 ms from the read's start");
+        readMillis = 480;
+        poller.poll();
+        assertEquals(50, poller.nextDelayMillis(), "at least a tenth of the interval");
+        readMillis = 900;
+        poller.poll();
+        assertEquals(50, poller.nextDelayMillis());
+        readMillis = 30;
+        down = true;
+        poller.poll();
+        assertEquals(1000, poller.nextDelayMillis(), "a failed read backs off as before");
     }
 
     @Test
