@@ -9,6 +9,7 @@ import io.rulecast.job.events.ParseFunction;
 import io.rulecast.job.events.RawRecord;
 import io.rulecast.job.events.RawRecordDeserializer;
 import io.rulecast.job.events.RoutedEvent;
+import io.rulecast.job.events.RoutedEventTypeInfo;
 import io.rulecast.job.jdbc.JdbcConnectionSpec;
 import io.rulecast.job.output.KafkaOutputs;
 import io.rulecast.job.output.OutputMessage;
@@ -287,7 +288,8 @@ public final class RulecastJob {
                                 new ParseFunction(
                                         eventReader(),
                                         new KeyPath(config.get(EVENTS_KEY_PATH)),
-                                        config.get(TOPIC_DLQ)))
+                                        config.get(TOPIC_DLQ)),
+                                new RoutedEventTypeInfo())
                         .uid(UID_PARSE)
                         .name("parse events")
                         .setBufferTimeout(EVENT_BUFFER_TIMEOUT_MS);
@@ -361,6 +363,10 @@ public final class RulecastJob {
             env.setParallelism(config.get(PARALLELISM));
         }
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis());
+        // No defensive copy between chained operators (the Kafka source and the parse function):
+        // no function of the job changes or keeps a record it was handed within its chain; what
+        // it keeps (held events, the sink's buffer) arrived over the network, deserialized anew.
+        env.getConfig().enableObjectReuse();
         build(env);
         return env;
     }

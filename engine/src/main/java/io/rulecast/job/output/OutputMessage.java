@@ -3,11 +3,14 @@ package io.rulecast.job.output;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A record for one of the job's Kafka topics (alerts, metrics, dead letters): already serialized
- * bytes plus headers, and the topic it goes to. One Kafka sink writes all three topics.
+ * bytes plus headers, and the topic it goes to. One Kafka sink writes all three topics. Crosses to
+ * that sink with its own serializer ({@link OutputMessageTypeInfo}).
  */
+@TypeInfo(OutputMessageTypeInfo.Factory.class)
 public final class OutputMessage implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -105,10 +105,107 @@ class FlinkTypesTest {
     }
 
     @Test
-    void outputsSurviveKryoCopies() throws Exception {
-        OutputMessage m =
-                new OutputMessage("x", null, new byte[] {1}, new LinkedHashMap<>(Map.of("a", "b")));
-        assertEquals(Map.of("a", "b"), roundTripAny(OutputMessage.class, m).headers());
+    void routedEventsCrossTheShuffleWithTheirOwnSerializer() throws Exception {
+        TypeSerializer<RoutedEvent> s =
+                new io.rulecast.job.events.RoutedEventTypeInfo()
+                        .createSerializer(new SerializerConfigImpl());
+        RawRecord full =
+                new RawRecord(
+                        "events",
+                        3,
+                        Long.MAX_VALUE,
+                        -1,
+                        new byte[0],
+                        "{\"a\":\"错\"}".getBytes(StandardCharsets.UTF_8),
+                        new String[] {"h", "h", ""},
+                        new byte[][] {{1, 2}, null, {}});
+        RawRecord bare = new RawRecord("t", 0, 0, 0, null, null, null, null);
+        String longKey = "键".repeat(30_000); // over writeUTF's 64 KiB
+        DataOutputSerializer out = new DataOutputSerializer(8);
+        s.serialize(new RoutedEvent(longKey, full), out);
+        s.serialize(new RoutedEvent(null, bare), out);
+        s.serialize(new RoutedEvent("k", null), out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+
+        RoutedEvent a = s.deserialize(in);
+        assertEquals(longKey, a.key());
+        assertEquals(
+                java.util.List.of("events", 3, Long.MAX_VALUE, -1L),
+                java.util.List.of(
+                        a.raw().topic(),
+                        a.raw().partition(),
+                        a.raw().offset(),
+                        a.raw().timestamp()));
+        assertArrayEquals(new byte[0], a.raw().key());
+        assertArrayEquals(full.value(), a.raw().value());
+        assertArrayEquals(full.headerNames(), a.raw().headerNames());
+        assertArrayEquals(new byte[] {1, 2}, a.raw().headerValues()[0]);
+        assertEquals(null, a.raw().headerValues()[1]);
+        assertArrayEquals(new byte[0], a.raw().headerValues()[2]);
+
+        RoutedEvent b = s.deserialize(in);
+        assertEquals(null, b.key());
+        assertEquals(null, b.raw().key());
+        assertEquals(null, b.raw().value());
+        assertEquals(null, b.raw().headerNames());
+        assertEquals(null, b.raw().headerValues());
+
+        RoutedEvent c = s.deserialize(in);
+        assertEquals("k", c.key());
+        assertEquals(null, c.raw());
+        assertEquals(0, in.available(), "three events back to back read exactly");
+
+        RoutedEvent copy = s.copy(new RoutedEvent("k", full));
+        copy.raw().value()[0] = 'x';
+        copy.raw().headerValues()[0][0] = 9;
+        assertEquals('{', full.value()[0], "a copy shares no array with the original");
+        assertEquals(1, full.headerValues()[0][0]);
+        assertInstanceOf(
+                PojoTypeInfo.class,
+                TypeInformation.of(RoutedEvent.class),
+                "held events keep the POJO format of existing checkpoints");
+    }
+
+    @Test
+    void outputMessagesHaveTheirOwnSerializer() throws Exception {
+        assertInstanceOf(
+                io.rulecast.job.output.OutputMessageTypeInfo.class,
+                TypeInformation.of(OutputMessage.class));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("stage", "parse");
+        headers.put("none", null);
+        headers.put("message", "错".repeat(30_000)); // over writeUTF's 64 KiB
+        headers.put("", "");
+        OutputMessage m = new OutputMessage("dlq", new byte[0], new byte[] {1, -1, 0}, headers);
+        OutputMessage back = roundTripAny(OutputMessage.class, m);
+        assertEquals("dlq", back.topic());
+        assertArrayEquals(new byte[0], back.key());
+        assertArrayEquals(new byte[] {1, -1, 0}, back.value());
+        assertEquals(headers, back.headers());
+        assertEquals(
+                java.util.List.copyOf(headers.keySet()),
+                java.util.List.copyOf(back.headers().keySet()),
+                "headers keep their order");
+
+        OutputMessage bare =
+                roundTripAny(OutputMessage.class, new OutputMessage("x", null, null, null));
+        assertEquals(null, bare.key());
+        assertEquals(null, bare.value());
+        assertEquals(Map.of(), bare.headers());
+
+        TypeSerializer<OutputMessage> s =
+                TypeInformation.of(OutputMessage.class)
+                        .createSerializer(new SerializerConfigImpl());
+        OutputMessage copy = s.copy(m);
+        copy.headers().put("changed", "1");
+        assertEquals(4, m.headers().size(), "a copy shares no headers map with the original");
+        DataOutputSerializer out = new DataOutputSerializer(8);
+        s.serialize(m, out);
+        s.serialize(bare, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        assertEquals(headers, s.deserialize(in).headers());
+        assertEquals("x", s.deserialize(in).topic());
+        assertEquals(0, in.available(), "two messages back to back read exactly");
     }
 
     private static <T> T roundTrip(Class<T> type, T value) throws Exception {

@@ -148,6 +148,26 @@ class UpsertPlanTest {
     }
 
     @Test
+    void aRowLikeThePreviousOneInSizeOnlyGetsItsOwnShape() {
+        TableWrite a = upsert("wide", "id", 1, "a", 1, "b", 1);
+        TableWrite c = upsert("wide", "id", 2, "a", 2, "c", 2);
+        TableWrite b = upsert("wide", "b", 3, "a", 3, "id", 3);
+        TableWrite fewer = upsert("wide", "id", 4, "a", 4);
+        TableWrite d1 = delete("wide", "id", 5);
+        TableWrite d2 = delete("other", "k1", "x", "k2", "y");
+        List<UpsertPlan.Batch> plan = plan(a, c, b, fewer, d1, d2);
+        assertEquals(5, plan.size());
+        assertEquals(List.of(3, 3, 3), List.of(plan.get(0).parameters(b)));
+        assertEquals(List.of("a", "b", "id"), plan.get(0).columns());
+        assertEquals(List.of(a, b), plan.get(0).writes());
+        assertEquals(List.of("a", "c", "id"), plan.get(1).columns());
+        assertEquals(List.of("a", "id"), plan.get(2).columns());
+        assertEquals(List.of("id"), plan.get(3).columns());
+        assertEquals("other", plan.get(4).table());
+        assertEquals(List.of("k1", "k2"), plan.get(4).columns());
+    }
+
+    @Test
     void deletesBindTheKeyInKeyOrder() {
         TableWrite d = delete("other", "k2", "b", "k1", "a");
         List<UpsertPlan.Batch> plan = plan(d);
