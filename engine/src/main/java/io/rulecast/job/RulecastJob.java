@@ -43,6 +43,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -291,8 +292,8 @@ public final class RulecastJob {
                                         config.get(TOPIC_DLQ)),
                                 new RoutedEventTypeInfo())
                         .uid(UID_PARSE)
-                        .name("parse events")
-                        .setBufferTimeout(EVENT_BUFFER_TIMEOUT_MS);
+                        .name("parse events");
+        bufferEvents(env, parsed);
 
         BroadcastStream<RuleChange> ruleChanges =
                 env.fromSource(rules, RuleWatermarks.strategy(), "rules: routing_configs")
@@ -314,8 +315,8 @@ public final class RulecastJob {
                                         eventReader(),
                                         runtimes))
                         .uid(UID_ROUTE)
-                        .name("route events through rules")
-                        .setBufferTimeout(EVENT_BUFFER_TIMEOUT_MS);
+                        .name("route events through rules");
+        bufferEvents(env, writes);
 
         DataStream<OutputMessage> refused =
                 tables.attach(writes, tableKeys).uid(UID_TABLE_SINK).name("wide-table sink");
@@ -324,6 +325,17 @@ public final class RulecastJob {
                 parsed.getSideOutput(Descriptors.MESSAGES)
                         .union(writes.getSideOutput(Descriptors.MESSAGES), refused);
         messages.sinkTo(outputs).uid(UID_KAFKA_SINK).name("alerts, metrics, dead letters");
+    }
+
+    /**
+     * Sets {@link #EVENT_BUFFER_TIMEOUT_MS} on an event-carrying operator's output, unless the
+     * deployment chose its own {@code execution.buffer-timeout.interval}: then that one applies.
+     */
+    private static void bufferEvents(
+            StreamExecutionEnvironment env, SingleOutputStreamOperator<?> operator) {
+        if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            operator.setBufferTimeout(EVENT_BUFFER_TIMEOUT_MS);
+        }
     }
 
     private EventReader eventReader() {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -36,6 +38,18 @@ class RulecastJobGraphTest {
         assertEquals(10L, node(graph, RulecastJob.UID_ROUTE).getBufferTimeout());
     }
 
+    @Test
+    void aBufferTimeoutTheDeploymentSetAppliesToEventsAsSet() {
+        // flink.execution.buffer-timeout.interval (or the cluster's own setting) is the user's
+        // choice of throughput over latency: the job does not override it on its event edges
+        Configuration flink = new Configuration();
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(250));
+        StreamGraph graph = graph(StreamExecutionEnvironment.getExecutionEnvironment(flink));
+        assertEquals(250L, node(graph, RulecastJob.UID_PARSE).getBufferTimeout());
+        assertEquals(250L, node(graph, RulecastJob.UID_ROUTE).getBufferTimeout());
+        assertEquals(0L, node(graph, RulecastJob.UID_RULES).getBufferTimeout());
+    }
+
     private static StreamNode node(StreamGraph graph, String uid) {
         return graph.getStreamNodes().stream()
                 .filter(n -> uid.equals(n.getTransformationUID()))
@@ -44,6 +58,10 @@ class RulecastJobGraphTest {
     }
 
     private static StreamGraph graph() {
+        return graph(StreamExecutionEnvironment.getExecutionEnvironment());
+    }
+
+    private static StreamGraph graph(StreamExecutionEnvironment env) {
         JdbcConnectionSpec db = new JdbcConnectionSpec("jdbc:mariadb://127.0.0.1:1/none", "u", "");
         RulecastConfig config =
                 RulecastConfig.of(
@@ -60,7 +78,6 @@ class RulecastJobGraphTest {
                         w -> "k",
                         KafkaOutputs.sink("127.0.0.1:1", new Properties()),
                         new RoutingResources(new TableCatalog(db, Set.of("t")), db, List.of()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         job.build(env);
         return env.getStreamGraph();
     }
