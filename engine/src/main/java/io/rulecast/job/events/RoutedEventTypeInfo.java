@@ -1,13 +1,12 @@
 package io.rulecast.job.events;
 
+import io.rulecast.job.types.OwnSerializer;
+import io.rulecast.job.types.OwnTypeInfo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,37 +19,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * way ({@link io.rulecast.job.Descriptors#WAITING_FOR_RULES}) stay in the POJO format that existing
  * checkpoints hold, which is why the class does not name this type with {@code @TypeInfo}.
  */
-public final class RoutedEventTypeInfo extends TypeInformation<RoutedEvent> {
+public final class RoutedEventTypeInfo extends OwnTypeInfo<RoutedEvent> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<RoutedEvent> getTypeClass() {
-        return RoutedEvent.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
+    public RoutedEventTypeInfo() {
+        super(RoutedEvent.class);
     }
 
     @Override
@@ -58,40 +31,10 @@ public final class RoutedEventTypeInfo extends TypeInformation<RoutedEvent> {
         return Serializer.INSTANCE;
     }
 
-    @Override
-    public String toString() {
-        return "RoutedEvent";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RoutedEventTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return RoutedEventTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof RoutedEventTypeInfo;
-    }
-
     /** The serializer; stateless. */
-    public static final class Serializer extends TypeSerializerSingleton<RoutedEvent> {
+    public static final class Serializer extends OwnSerializer<RoutedEvent> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public RoutedEvent createInstance() {
-            return null;
-        }
 
         /** A deep copy: the arrays are copied, as Flink's POJO serializer copies them. */
         @Override
@@ -110,16 +53,6 @@ public final class RoutedEventTypeInfo extends TypeInformation<RoutedEvent> {
                                     copyOf(r.value()),
                                     r.headerNames() == null ? null : r.headerNames().clone(),
                                     copyOf(r.headerValues())));
-        }
-
-        @Override
-        public RoutedEvent copy(RoutedEvent from, RoutedEvent reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -181,16 +114,6 @@ public final class RoutedEventTypeInfo extends TypeInformation<RoutedEvent> {
         }
 
         @Override
-        public RoutedEvent deserialize(RoutedEvent reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
-        }
-
-        @Override
         public TypeSerializerSnapshot<RoutedEvent> snapshotConfiguration() {
             return new Snapshot();
         }
@@ -211,34 +134,7 @@ public final class RoutedEventTypeInfo extends TypeInformation<RoutedEvent> {
         }
 
         /** Length, or -1 for null. */
-        private static void writeBytes(byte[] b, DataOutputView out) throws IOException {
-            if (b == null) {
-                out.writeInt(-1);
-                return;
-            }
-            out.writeInt(b.length);
-            out.write(b);
-        }
-
-        private static byte[] readBytes(DataInputView in) throws IOException {
-            int n = in.readInt();
-            if (n < 0) {
-                return null;
-            }
-            byte[] b = new byte[n];
-            in.readFully(b);
-            return b;
-        }
-
         /** Nullable text of any length (a key taken from the payload has no size limit). */
-        private static void writeText(String s, DataOutputView out) throws IOException {
-            writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8), out);
-        }
-
-        private static String readText(DataInputView in) throws IOException {
-            byte[] b = readBytes(in);
-            return b == null ? null : new String(b, StandardCharsets.UTF_8);
-        }
     }
 
     /** The serializer has one format so far; restoring is always compatible. */

@@ -1,8 +1,9 @@
 package io.rulecast.job.output;
 
+import io.rulecast.job.types.OwnSerializer;
+import io.rulecast.job.types.OwnTypeInfo;
 import java.io.IOException;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
@@ -11,7 +12,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -23,8 +23,12 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Not used in checkpointed state, so there is no older format to read.
  */
-public final class OutputMessageTypeInfo extends TypeInformation<OutputMessage> {
+public final class OutputMessageTypeInfo extends OwnTypeInfo<OutputMessage> {
     private static final long serialVersionUID = 1L;
+
+    public OutputMessageTypeInfo() {
+        super(OutputMessage.class);
+    }
 
     /** Named on {@link OutputMessage} with {@code @TypeInfo}. */
     public static final class Factory extends TypeInfoFactory<OutputMessage> {
@@ -36,90 +40,20 @@ public final class OutputMessageTypeInfo extends TypeInformation<OutputMessage> 
     }
 
     @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<OutputMessage> getTypeClass() {
-        return OutputMessage.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<OutputMessage> createSerializer(SerializerConfig config) {
         return Serializer.INSTANCE;
     }
 
-    @Override
-    public String toString() {
-        return "OutputMessage";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof OutputMessageTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return OutputMessageTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof OutputMessageTypeInfo;
-    }
-
     /** The serializer; stateless. */
-    public static final class Serializer extends TypeSerializerSingleton<OutputMessage> {
+    public static final class Serializer extends OwnSerializer<OutputMessage> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public OutputMessage createInstance() {
-            return null;
-        }
 
         /** The byte arrays are never changed once a message is made; the headers map is copied. */
         @Override
         public OutputMessage copy(OutputMessage from) {
             return new OutputMessage(
                     from.topic(), from.key(), from.value(), new LinkedHashMap<>(from.headers()));
-        }
-
-        @Override
-        public OutputMessage copy(OutputMessage from, OutputMessage reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -150,49 +84,12 @@ public final class OutputMessageTypeInfo extends TypeInformation<OutputMessage> 
         }
 
         @Override
-        public OutputMessage deserialize(OutputMessage reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
-        }
-
-        @Override
         public TypeSerializerSnapshot<OutputMessage> snapshotConfiguration() {
             return new Snapshot();
         }
 
         /** Length, or -1 for null. */
-        private static void writeBytes(byte[] b, DataOutputView out) throws IOException {
-            if (b == null) {
-                out.writeInt(-1);
-                return;
-            }
-            out.writeInt(b.length);
-            out.write(b);
-        }
-
-        private static byte[] readBytes(DataInputView in) throws IOException {
-            int n = in.readInt();
-            if (n < 0) {
-                return null;
-            }
-            byte[] b = new byte[n];
-            in.readFully(b);
-            return b;
-        }
-
         /** Nullable text of any length (a dead letter's message may pass writeUTF's 64 KiB). */
-        private static void writeText(String s, DataOutputView out) throws IOException {
-            writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8), out);
-        }
-
-        private static String readText(DataInputView in) throws IOException {
-            byte[] b = readBytes(in);
-            return b == null ? null : new String(b, StandardCharsets.UTF_8);
-        }
     }
 
     /** The serializer has one format so far; restoring is always compatible. */

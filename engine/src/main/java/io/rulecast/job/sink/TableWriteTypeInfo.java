@@ -1,5 +1,7 @@
 package io.rulecast.job.sink;
 
+import io.rulecast.job.types.OwnSerializer;
+import io.rulecast.job.types.OwnTypeInfo;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -15,7 +17,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -27,8 +28,12 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Not used in checkpointed state, so there is no older format to read.
  */
-public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
+public final class TableWriteTypeInfo extends OwnTypeInfo<TableWrite> {
     private static final long serialVersionUID = 1L;
+
+    public TableWriteTypeInfo() {
+        super(TableWrite.class);
+    }
 
     /** Named on {@link TableWrite} with {@code @TypeInfo}. */
     public static final class Factory extends TypeInfoFactory<TableWrite> {
@@ -40,62 +45,12 @@ public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
     }
 
     @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<TableWrite> getTypeClass() {
-        return TableWrite.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<TableWrite> createSerializer(SerializerConfig config) {
         return Serializer.INSTANCE;
     }
 
-    @Override
-    public String toString() {
-        return "TableWrite";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TableWriteTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return TableWriteTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof TableWriteTypeInfo;
-    }
-
     /** The serializer; stateless. */
-    public static final class Serializer extends TypeSerializerSingleton<TableWrite> {
+    public static final class Serializer extends OwnSerializer<TableWrite> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
 
@@ -114,16 +69,6 @@ public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
         private static final byte LIST = 9;
         private static final byte MAP = 10;
 
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public TableWrite createInstance() {
-            return null;
-        }
-
         /** Rows are plain data: maps and lists are copied, the rest is immutable. */
         @Override
         public TableWrite copy(TableWrite from) {
@@ -135,16 +80,6 @@ public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
                     from.version(),
                     from.eventId(),
                     from.eventTimestamp());
-        }
-
-        @Override
-        public TableWrite copy(TableWrite from, TableWrite reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -171,16 +106,6 @@ public final class TableWriteTypeInfo extends TypeInformation<TableWrite> {
                     readNullable(in),
                     readNullable(in),
                     in.readLong());
-        }
-
-        @Override
-        public TableWrite deserialize(TableWrite reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override
