@@ -91,14 +91,20 @@ public final class JsEngine implements ScriptEngine {
         // cancel: parseFloat of 30 million digits took 290-380 ms against a 200 ms budget. At 8
         // Mi characters such a scan takes under 100 ms.
         long stringLimit = Math.min(limit, STRING_LENGTH_LIMIT);
-        this.engine =
+        Engine.Builder eb =
                 Engine.newBuilder("js")
                         // Experimental only to set the hardening options below.
                         .allowExperimentalOptions(true)
                         .out(OutputStream.nullOutputStream())
-                        .err(OutputStream.nullOutputStream())
-                        .logHandler(new Slf4jHandler())
-                        .option("engine.WarnInterpreterOnly", "false")
+                        .err(OutputStream.nullOutputStream());
+        // -Dpolyglot.log.file sends Truffle's own tracing (-Dpolyglot.engine.TraceCompilation=true
+        // and the like) to that file, for diagnosing compiled JavaScript; by default it goes to
+        // SLF4J, which benchmarks silence.
+        if (System.getProperty("polyglot.log.file") == null) {
+            eb.logHandler(new Slf4jHandler());
+        }
+        this.engine =
+                eb.option("engine.WarnInterpreterOnly", "false")
                         .option("js.strict", "true")
                         .option("js.allow-eval", "false")
                         .option("js.load", "false")
