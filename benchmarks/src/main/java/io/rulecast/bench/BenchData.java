@@ -50,11 +50,20 @@ public final class BenchData {
         for (int i = 0; i < 900; i++) {
             rows.put("q-" + i, Map.of("chapter", "chapter-" + (i % 40), "difficulty", 1 + i % 5));
         }
-        return (dim, key) -> {
-            if (!"questions".equals(dim)) {
-                throw new IllegalArgumentException("no dimension '" + dim + "' is configured");
+        // In memory, as a dimension cache hit is in the job (JdbcDimensionLookup).
+        return new DimensionLookup() {
+            @Override
+            public Map<String, Object> lookup(String dim, Object key) {
+                return lookupInMemory(dim, key);
             }
-            return rows.get(key);
+
+            @Override
+            public Map<String, Object> lookupInMemory(String dim, Object key) {
+                if (!"questions".equals(dim)) {
+                    throw new IllegalArgumentException("no dimension '" + dim + "' is configured");
+                }
+                return rows.get(key);
+            }
         };
     }
 

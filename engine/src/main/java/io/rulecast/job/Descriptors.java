@@ -35,6 +35,13 @@ public final class Descriptors {
                     TypeInformation.of(io.rulecast.job.events.RoutedEvent.class));
 
     /** Alerts, metrics and dead letters: everything bound for the job's Kafka topics. */
+    /**
+     * Rollout candidates aborted on a routing instance (union list state: after a restore every
+     * instance learns every abort), one JSON object each: row id, candidate version, mode, reason.
+     */
+    public static final ListStateDescriptor<String> ROLLOUT_ABORTS =
+            new ListStateDescriptor<>("rollout-aborts", BasicTypeInfo.STRING_TYPE_INFO);
+
     public static final OutputTag<OutputMessage> MESSAGES =
             new OutputTag<>("messages", TypeInformation.of(OutputMessage.class));
 

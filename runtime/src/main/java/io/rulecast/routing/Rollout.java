@@ -133,6 +133,16 @@ public final class Rollout {
         return tracker.abortReason;
     }
 
+    /**
+     * Stops the candidate as it was stopped before a restore (the counts that led to it are not
+     * kept; {@code reason} says why it was). Does nothing if it is stopped already.
+     */
+    public void abortAgain(String reason) {
+        if (tracker.abortReason == null) {
+            tracker.abortReason = reason;
+        }
+    }
+
     public long invocations() {
         return tracker.invocations;
     }

@@ -152,7 +152,7 @@ public final class CompiledRule {
             return guard.stuck() ? o.asStuck() : o;
         }
         ctx.commitState();
-        return Outcome.success(ctx.emissions(), ctx.logs(), nanos);
+        return ctx.success(nanos);
     }
 
     static final int COLD_RUNS = 3;

@@ -29,6 +29,9 @@ public final class RuleContext {
     private List<String> logs;
     private Failure dependencyFailure;
 
+    /** Set when the invocation's outcome took the emissions and logs: they must not change. */
+    private boolean handedOver;
+
     RuleContext(CompiledRule rule, StateStore state, DimensionLookup dims, int outputLimit) {
         this.rule = rule;
         this.store = state;
@@ -90,10 +93,15 @@ public final class RuleContext {
     public Map<String, Object> dim(String dimName, Object key) {
         // The key reaches the lookup's cache (hashCode, equals): plain data only.
         Object plainKey = PlainData.copy(key, FailureReason.SCRIPT_ERROR);
-        // Waiting for the database is not the script's time: a slow (or reconnecting) lookup must
-        // not end in TIMEOUT, which would blame the rule.
-        long paused = guard.pause();
+        long paused = 0L;
         try {
+            Map<String, Object> row = dims.lookupInMemory(dimName, plainKey);
+            if (row != DimensionLookup.NOT_IN_MEMORY) {
+                return row;
+            }
+            // Waiting for the database is not the script's time: a slow (or reconnecting) lookup
+            // must not end in TIMEOUT, which would blame the rule.
+            paused = guard.pause();
             return dims.lookup(dimName, plainKey);
         } catch (IllegalArgumentException e) {
             throw new ScriptFailure(FailureReason.SCRIPT_ERROR, "ctx.dim: " + e.getMessage());
@@ -143,6 +151,7 @@ public final class RuleContext {
 
     /** A log line, attributed to the rule; rate-limited per rule. */
     public void log(Object message) {
+        requireOpen();
         if (rule.allowLog()) {
             if (logs == null) {
                 logs = new ArrayList<>(2);
@@ -152,6 +161,7 @@ public final class RuleContext {
     }
 
     void add(Emission e) {
+        requireOpen();
         if (emissions.size() >= outputLimit) {
             throw new ScriptFailure(
                     FailureReason.OUTPUT_LIMIT,
@@ -160,8 +170,22 @@ public final class RuleContext {
         emissions.add(e);
     }
 
-    List<Emission> emissions() {
-        return emissions;
+    /**
+     * The successful invocation's outcome, which takes this context's emissions and logs as they
+     * are (no copy): from now on the context refuses to add to them, so a script that kept {@code
+     * ctx} somewhere (a JavaScript global) cannot change an outcome already handed out.
+     */
+    Outcome success(long nanos) {
+        handedOver = true;
+        return Outcome.owning(emissions, logs(), nanos);
+    }
+
+    private void requireOpen() {
+        if (handedOver) {
+            throw new ScriptFailure(
+                    FailureReason.SCRIPT_ERROR,
+                    "ctx belongs to an invocation that has ended: use the ctx of the current one");
+        }
     }
 
     List<String> logs() {

@@ -12,6 +12,7 @@ import io.rulecast.runtime.DimensionLookup;
 import io.rulecast.runtime.Emission;
 import io.rulecast.runtime.FailureReason;
 import io.rulecast.runtime.Language;
+import io.rulecast.runtime.Outcome;
 import io.rulecast.runtime.RuleDefinition;
 import io.rulecast.runtime.RuleHarness;
 import io.rulecast.runtime.RuleId;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -212,6 +214,70 @@ class DependencyOutageTest {
                 assertTrue(
                         r.ok(), rule.compiled().definition().language() + " run " + i + ": " + r);
             }
+        }
+    }
+
+    /**
+     * An answer the lookup holds in memory is taken without the slow path; a key it does not hold
+     * goes to {@link DimensionLookup#lookup}, whose wait (longer than the timeout) is still not the
+     * script's time.
+     */
+    @Test
+    void anInMemoryAnswerSkipsTheSlowPathAndAMissStillPauses() throws Exception {
+        AtomicInteger slowCalls = new AtomicInteger();
+        DimensionLookup cached =
+                new DimensionLookup() {
+                    @Override
+                    public Map<String, Object> lookup(String dim, Object key) {
+                        slowCalls.incrementAndGet();
+                        try {
+                            Thread.sleep(300);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Map.of("name", "Bob");
+                    }
+
+                    @Override
+                    public Map<String, Object> lookupInMemory(String dim, Object key) {
+                        if (!"student".equals(dim)) {
+                            throw new IllegalArgumentException("no dimension '" + dim + "'");
+                        }
+                        return "u-1".equals(key) ? Map.of("name", "Ann") : NOT_IN_MEMORY;
+                    }
+                };
+        for (Language language : List.of(Language.GROOVY, Language.JS)) {
+            String read =
+                    language == Language.GROOVY
+                            ? "return [a: ctx.dim('student', 'u-1')?.name,"
+                                    + " b: ctx.dim('student', event.payload.wrongbookId)?.name]"
+                            : "const a = ctx.dim('student', 'u-1');"
+                                    + " const b = ctx.dim('student', event.payload.wrongbookId);"
+                                    + " return {a: a === null ? null : a.name,"
+                                    + " b: b === null ? null : b.name};";
+            RunningRule rule = rule(language, read);
+            for (int i = 0; i < COLD_RUNS; i++) {
+                assertTrue(run(rule, dims).ok(), "warm-up run " + i); // past the cold budget
+            }
+            slowCalls.set(0);
+            RuleRunner.Run r = run(rule, cached);
+            assertTrue(r.ok(), language + ": " + r);
+            assertEquals(
+                    Map.of("a", "Ann", "b", "Bob"),
+                    ((Emission.Upsert) r.outcome().emissions().get(0)).row(),
+                    language.toString());
+            assertEquals(1, slowCalls.get(), language + ": only the miss went the slow way");
+
+            RunningRule unknown =
+                    rule(
+                            language,
+                            language == Language.GROOVY
+                                    ? "return [a: ctx.dim('nope', 'u-1')]"
+                                    : "return {a: ctx.dim('nope', 'u-1')};");
+            Outcome o = run(unknown, cached).outcome();
+            assertEquals(FailureReason.SCRIPT_ERROR, o.failure().reason(), language.toString());
+            assertTrue(
+                    o.failure().message().contains("no dimension 'nope'"), o.failure().message());
         }
     }
 

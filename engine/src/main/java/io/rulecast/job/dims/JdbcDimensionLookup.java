@@ -119,29 +119,30 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
         return this;
     }
 
+    /** A cache hit (or a null key) without waiting; else {@link #NOT_IN_MEMORY}. */
     @Override
-    public Map<String, Object> lookup(String dimName, Object key) {
-        Dimension d = dims.get(dimName);
-        if (d == null) {
-            throw new IllegalArgumentException(
-                    "no dimension '"
-                            + dimName
-                            + "' is configured: add dims."
-                            + dimName
-                            + ".table and dims."
-                            + dimName
-                            + ".key-column");
-        }
+    public Map<String, Object> lookupInMemory(String dimName, Object key) {
+        Dimension d = dimension(dimName);
         if (key == null) {
             return null;
         }
-        boolean numeric = numericKey(d);
-        String cacheKey = cacheKey(key);
-        Optional<Map<String, Object>> cached = d.cache.getIfPresent(cacheKey);
+        Optional<Map<String, Object>> cached = d.cache.getIfPresent(cacheKey(key));
         if (cached != null) {
             hits.increment();
             return cached.orElse(null);
         }
+        return NOT_IN_MEMORY;
+    }
+
+    @Override
+    public Map<String, Object> lookup(String dimName, Object key) {
+        Map<String, Object> inMemory = lookupInMemory(dimName, key);
+        if (inMemory != NOT_IN_MEMORY) {
+            return inMemory;
+        }
+        Dimension d = dims.get(dimName);
+        boolean numeric = numericKey(d);
+        String cacheKey = cacheKey(key);
         misses.increment();
         BigDecimal number = null;
         if (numeric) {
@@ -155,6 +156,21 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
         Map<String, Object> row = query(d, cacheKey, number);
         d.cache.put(cacheKey, Optional.ofNullable(row));
         return row;
+    }
+
+    private Dimension dimension(String dimName) {
+        Dimension d = dims.get(dimName);
+        if (d == null) {
+            throw new IllegalArgumentException(
+                    "no dimension '"
+                            + dimName
+                            + "' is configured: add dims."
+                            + dimName
+                            + ".table and dims."
+                            + dimName
+                            + ".key-column");
+        }
+        return d;
     }
 
     /**

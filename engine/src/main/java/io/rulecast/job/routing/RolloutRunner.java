@@ -1,6 +1,8 @@
 package io.rulecast.job.routing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.rulecast.event.BusinessEvent;
+import io.rulecast.event.Json;
 import io.rulecast.job.output.Messages;
 import io.rulecast.job.output.OutputMessage;
 import io.rulecast.routing.CandidateRunner;
@@ -9,7 +11,11 @@ import io.rulecast.routing.Rollout;
 import io.rulecast.routing.RuleRunner;
 import io.rulecast.runtime.CompileException;
 import io.rulecast.runtime.DimensionLookup;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,6 +36,39 @@ final class RolloutRunner {
     private final CandidateRunner candidates;
     private final String where;
     private final boolean reportsRuleAlerts;
+
+    /**
+     * Aborts restored from a checkpoint whose rule has not been seen since, by routing row id:
+     * applied when the row comes back naming the same candidate version and mode, dropped when it
+     * names another (or once the rules source's first read is through).
+     */
+    private final Map<Long, Abort> restoredAborts = new HashMap<>();
+
+    /** A rollout candidate stopped on an instance, as checkpointed. */
+    record Abort(long rowId, String candidateVersion, String mode, String reason) {
+        String toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rowId", rowId);
+            m.put("candidateVersion", candidateVersion);
+            m.put("mode", mode);
+            m.put("reason", reason);
+            return Json.write(m);
+        }
+
+        static Abort fromJson(String json) {
+            Map<String, Object> m;
+            try {
+                m = Json.parseObject(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable rollout abort in the checkpoint", e);
+            }
+            return new Abort(
+                    ((Number) m.get("rowId")).longValue(),
+                    (String) m.get("candidateVersion"),
+                    (String) m.get("mode"),
+                    (String) m.get("reason"));
+        }
+    }
 
     RolloutRunner(
             RoutingSettings settings,
@@ -105,11 +144,58 @@ final class RolloutRunner {
         }
     }
 
+    /** Aborts read from a checkpoint: they hold again once their rules come back. */
+    void restoreAborts(Iterable<String> checkpointed) {
+        for (String json : checkpointed) {
+            Abort a = Abort.fromJson(json);
+            restoredAborts.putIfAbsent(a.rowId(), a);
+        }
+    }
+
+    /** What to checkpoint: the aborts of the running rules and those not matched yet. */
+    List<String> aborts(Collection<ActiveRule> running) {
+        Map<Long, Abort> all = new LinkedHashMap<>(restoredAborts);
+        for (ActiveRule rule : running) {
+            Rollout r = rule.rollout();
+            if (r != null && r.aborted()) {
+                all.put(
+                        rule.row().id(),
+                        new Abort(
+                                rule.row().id(),
+                                r.candidateVersion(),
+                                r.mode().id(),
+                                r.abortReason()));
+            }
+        }
+        List<String> out = new ArrayList<>(all.size());
+        all.values().forEach(a -> out.add(a.toJson()));
+        return out;
+    }
+
+    /** The rules source's first read is through: restored aborts not matched by now are moot. */
+    void synced() {
+        restoredAborts.clear();
+    }
+
     /**
-     * A row's candidate changed: say so, and raise RULE_COMPILE_FAILED when it does not compile.
+     * A row's candidate changed: say so, and raise RULE_COMPILE_FAILED when it does not compile. A
+     * candidate that was aborted before a restore stays aborted.
      */
     void changed(RuleRegistry.Applied a, Consumer<OutputMessage> out) {
         ActiveRule rule = a.active();
+        Abort restored = rule == null ? null : restoredAborts.remove(rule.row().id());
+        if (restored != null
+                && rule.rollout() != null
+                && rule.rollout()
+                        .isFor(restored.candidateVersion(), Rollout.Mode.of(restored.mode()))) {
+            rule.rollout().abortAgain(restored.reason());
+            LOG.warn(
+                    "{}: rollout of {} candidate {} stays aborted after the restore: {}",
+                    where,
+                    rule.name(),
+                    restored.candidateVersion(),
+                    restored.reason());
+        }
         if (rule == null || !reportsRuleAlerts) {
             return;
         }

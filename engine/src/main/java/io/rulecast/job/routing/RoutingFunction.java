@@ -26,10 +26,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -53,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * are the main output; alerts, metrics and dead letters go to {@link Descriptors#MESSAGES}.
  */
 public final class RoutingFunction
-        extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, TableWrite> {
+        extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, TableWrite>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RoutingFunction.class);
     private static final long WAIT_RETRY_MS = 100;
@@ -76,6 +81,9 @@ public final class RoutingFunction
     private transient RuleAlerts alerts;
     private transient KeyedStateStore store;
     private transient boolean restored;
+
+    /** Rollout candidates aborted on this instance (or, before a restore, on any). */
+    private transient ListState<String> rolloutAborts;
 
     /**
      * Events held until the rules source's first complete read since open (also after a restore).
@@ -109,6 +117,18 @@ public final class RoutingFunction
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Called before open(): the aborts are handed to the rollout runner there.
+        rolloutAborts =
+                context.getOperatorStateStore().getUnionListState(Descriptors.ROLLOUT_ABORTS);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        rolloutAborts.update(rollouts.aborts(registry.all()));
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         // Every instance compiles every change; one alert per change is enough.
@@ -123,6 +143,11 @@ public final class RoutingFunction
         runner = new RuleRunner(w -> catalog.check(TableWrite.of(w, null, null, null, 0)));
         alerts = new RuleAlerts(settings, where, reportsRuleAlerts);
         rollouts = new RolloutRunner(settings, runner, where, reportsRuleAlerts, alerts);
+        try {
+            rollouts.restoreAborts(rolloutAborts.get());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the checkpointed rollout aborts", e);
+        }
         dims = resources.openDimensions();
         store =
                 new KeyedStateStore(
@@ -176,6 +201,7 @@ public final class RoutingFunction
                 processBroadcastElement(RuleChange.delete(row), ctx, out);
             }
             held.markSynced();
+            rollouts.synced();
             return;
         }
         RuleRegistry.Applied a = registry.apply(change);

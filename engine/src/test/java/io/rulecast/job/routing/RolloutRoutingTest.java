@@ -3,6 +3,7 @@ package io.rulecast.job.routing;
 import static io.rulecast.job.routing.RoutingHarness.json;
 import static io.rulecast.job.routing.RoutingHarness.onTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rulecast.job.output.Messages;
@@ -11,6 +12,7 @@ import io.rulecast.job.rules.RoutingRow;
 import io.rulecast.routing.CanarySplit;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
 /** Rollout candidates in the routing function (operator harness): compile, shadow, canary. */
@@ -105,6 +107,81 @@ class RolloutRoutingTest {
                 candidate += expected == 2 ? 1 : 0;
             }
             assertTrue(candidate > 0 && candidate < 40, "both versions served: " + candidate);
+        }
+    }
+
+    private static final String FAILING = "throw new IllegalStateException('bad candidate')";
+
+    /** A canary (all keys) whose candidate fails until it is aborted; the checkpoint after. */
+    private static OperatorSubtaskState checkpointAfterAnAbort() throws Exception {
+        try (RoutingHarness h = new RoutingHarness()) {
+            h.rule(row(FAILING, "canary", 100.0));
+            h.messages();
+            for (int i = 0; i < 20; i++) {
+                h.event("k" + i, "e-" + i, "shop", "order", Map.of());
+            }
+            List<OutputMessage> out = h.messages();
+            assertEquals(
+                    1,
+                    onTopic(out, "alerts").stream()
+                            .filter(m -> Messages.ROLLOUT_ABORTED.equals(field(m, "code")))
+                            .count());
+            assertFalse(onTopic(out, "dlq").isEmpty(), "the candidate failed before its abort");
+            h.event("k-live", "e-live", "shop", "order", Map.of());
+            assertEquals(
+                    List.of(1), metricValues(h.messages()), "aborted: the live version serves");
+            return h.snapshot();
+        }
+    }
+
+    /**
+     * The abort is checkpointed: a restored instance does not give the failing candidate a second
+     * round of live events (a failover would otherwise dead-letter them again).
+     */
+    @Test
+    void aCanaryAbortedBeforeARestoreStaysAborted() throws Exception {
+        try (RoutingHarness h =
+                new RoutingHarness(
+                        false, RoutingResources.none(), checkpointAfterAnAbort(), false)) {
+            h.synced(1L);
+            for (int i = 0; i < 10; i++) {
+                h.event("r" + i, "r-" + i, "shop", "order", Map.of());
+            }
+            List<OutputMessage> out = h.messages();
+            assertEquals(
+                    List.of(), onTopic(out, "dlq"), "no event served by the aborted candidate");
+            assertEquals(10, metricValues(out).stream().filter(v -> v == 1).count());
+            assertEquals(
+                    List.of(),
+                    onTopic(out, "alerts").stream().map(m -> field(m, "code")).toList(),
+                    "no second alert for the same abort");
+        }
+    }
+
+    /** The abort is for that candidate: a new candidate version after the restore runs. */
+    @Test
+    void aNewCandidateAfterTheRestoreIsNotAborted() throws Exception {
+        try (RoutingHarness h =
+                new RoutingHarness(
+                        false, RoutingResources.none(), checkpointAfterAnAbort(), false)) {
+            h.rule(row("ctx.metric('v', 2, [:]); null", "canary", 100.0));
+            h.synced(1L);
+            h.event("n", "n-1", "shop", "order", Map.of());
+            assertEquals(List.of(2), metricValues(h.messages()));
+        }
+    }
+
+    private static List<Integer> metricValues(List<OutputMessage> out) {
+        return onTopic(out, "metrics").stream()
+                .map(m -> ((Number) field(m, "value")).intValue())
+                .toList();
+    }
+
+    private static Object field(OutputMessage m, String name) {
+        try {
+            return json(m).get(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }
