@@ -258,6 +258,9 @@ public final class EndToEndBenchmark {
         s.put(SINK_BATCH_SIZE.key(), Integer.toString(sinkBatchSize()));
         s.put("dims.questions.table", "dim_question");
         s.put("dims.questions.key-column", "question_id");
+        // Read the dimension whole when the job opens, as the plain loader reads it before it
+        // starts.
+        s.put("dims.questions.preload", "true");
         s.put(PARALLELISM.key(), Integer.toString(parallelism));
         s.put(JOB_NAME.key(), "rulecast-bench");
         return s;

@@ -268,6 +268,7 @@ public final class RulecastConfig implements Serializable {
             if (get(dimMaxEntries(dim)) < 1) {
                 throw bad(dimMaxEntries(dim), "expected a number of at least 1");
             }
+            get(dimPreload(dim)); // true or false, checked here rather than when a task opens
         }
     }
 

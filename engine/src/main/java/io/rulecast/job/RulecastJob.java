@@ -178,7 +178,8 @@ public final class RulecastJob {
                             config.get(dimTable(name)),
                             config.get(dimKeyColumn(name)),
                             config.get(dimTtl(name)),
-                            config.get(dimMaxEntries(name))));
+                            config.get(dimMaxEntries(name)),
+                            config.get(dimPreload(name))));
         }
         if (!dims.isEmpty()) {
             try (JdbcDimensionLookup probe = new JdbcDimensionLookup(dimsDb, dims)) {
@@ -452,7 +453,7 @@ public final class RulecastJob {
             sb.append('\n');
         }
         sb.append("  dims.<name>.table, dims.<name>.key-column, dims.<name>.ttl,")
-                .append(" dims.<name>.max-entries\n")
+                .append(" dims.<name>.max-entries, dims.<name>.preload\n")
                 .append("  kafka.properties.* (Kafka client settings), flink.* (Flink settings)\n");
         return sb.toString();
     }

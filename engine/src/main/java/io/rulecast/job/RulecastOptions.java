@@ -305,6 +305,22 @@ public final class RulecastOptions {
     }
 
     /**
+     * {@code dims.<name>.preload}: read the whole table into the cache when a task opens (at most
+     * max-entries rows), like the Flink JDBC lookup connector's {@code lookup.cache = FULL}.
+     */
+    public static ConfigOption<Boolean> dimPreload(String name) {
+        return ConfigOptions.key(DIMS_PREFIX + name + ".preload")
+                .booleanType()
+                .defaultValue(false)
+                .withDescription(
+                        "Read the whole table of dimension '"
+                                + name
+                                + "' into the cache when a routing task opens (at most"
+                                + " max-entries rows); rows still expire after ttl and are then"
+                                + " read again one by one on a miss.");
+    }
+
+    /**
      * {@code dims.jdbc.url}: the database of the dimension tables, when it is not the sink's (the
      * key is reserved: no dimension can be named {@code jdbc} with a {@code url} key).
      */
@@ -341,7 +357,7 @@ public final class RulecastOptions {
 
     /** The keys of one dimension group, after {@code dims.<name>.}. */
     public static final List<String> DIM_KEYS =
-            List.of("table", "key-column", "ttl", "max-entries");
+            List.of("table", "key-column", "ttl", "max-entries", "preload");
 
     // ---- State, circuit breaker ---------------------------------------------------------------
 

@@ -212,6 +212,22 @@ class RulecastConfigTest {
                 () -> RulecastConfig.of(Map.of("rules.jdbc.url", URL, "dims.user.tabel", "t")));
     }
 
+    @Test
+    void dimensionPreloadIsOffByDefaultAndMustBeABoolean() {
+        Map<String, String> base =
+                Map.of(
+                        "rules.jdbc.url", URL,
+                        "dims.user.table", "dim_user",
+                        "dims.user.key-column", "user_id");
+        assertEquals(false, RulecastConfig.of(base).get(RulecastOptions.dimPreload("user")));
+        Map<String, String> on = new java.util.HashMap<>(base);
+        on.put("dims.user.preload", "true");
+        assertEquals(true, RulecastConfig.of(on).get(RulecastOptions.dimPreload("user")));
+        on.put("dims.user.preload", "sometimes");
+        ConfigException e = assertThrows(ConfigException.class, () -> RulecastConfig.of(on));
+        assertTrue(e.getMessage().contains("dims.user.preload"), e.getMessage());
+    }
+
     /** dims.jdbc.* and dims.outage.max-wait configure every dimension; they are no group. */
     @Test
     void dimensionDatabaseAndOutageBoundAreNotDimensionGroups() {

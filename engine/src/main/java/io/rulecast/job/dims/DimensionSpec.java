@@ -7,10 +7,12 @@ import java.util.Objects;
 /**
  * One dimension table scripts read with {@code ctx.dim(name, key)}: configured as {@code
  * dims.<name>.table}, {@code dims.<name>.key-column}, {@code dims.<name>.ttl} (default 10 min) and
- * {@code dims.<name>.max-entries} (default 100000).
+ * {@code dims.<name>.max-entries} (default 100000) and {@code dims.<name>.preload} (default false:
+ * read the whole table into the cache when a task opens, like the Flink JDBC lookup connector's
+ * {@code lookup.cache = FULL}; see {@link JdbcDimensionLookup#preload()}).
  */
 public record DimensionSpec(
-        String name, String table, String keyColumn, Duration ttl, long maxEntries)
+        String name, String table, String keyColumn, Duration ttl, long maxEntries, boolean preload)
         implements Serializable {
 
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
@@ -37,6 +39,17 @@ public record DimensionSpec(
             throw new IllegalArgumentException(
                     "dims." + name + ".max-entries must be at least 1, got " + maxEntries);
         }
+    }
+
+    /** A dimension read on a miss only (no preload). */
+    public DimensionSpec(
+            String name, String table, String keyColumn, Duration ttl, long maxEntries) {
+        this(name, table, keyColumn, ttl, maxEntries, false);
+    }
+
+    /** The same dimension, preloaded or not. */
+    public DimensionSpec withPreload(boolean preload) {
+        return new DimensionSpec(name, table, keyColumn, ttl, maxEntries, preload);
     }
 
     /** A dimension with the default TTL and size. */

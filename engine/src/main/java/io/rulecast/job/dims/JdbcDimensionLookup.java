@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -67,6 +68,7 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder preloaded = new LongAdder();
 
     // Guarded by this.
     private Connection connection;
@@ -169,6 +171,153 @@ public final class JdbcDimensionLookup implements DimensionLookup, AutoCloseable
                             + ".key-column");
         }
         return d;
+    }
+
+    /**
+     * Reads each dimension configured with {@code preload} into its cache now, in one streamed
+     * {@code SELECT} per table (at most {@code max-entries} rows; if the table has more, the first
+     * {@code max-entries} are loaded and a warning names {@code dims.<name>.max-entries}). Rows are
+     * converted as a lookup converts them and cached under the key text a lookup of the same value
+     * would use, so a lookup of a loaded key is a cache hit; a key that was not loaded (absent, or
+     * spelled differently such as {@code "7.0"} for 7, or a row beyond max-entries) is read on a
+     * miss as before, and cached negative if there is no row. Loaded rows expire after {@code ttl}
+     * like any other and are then read again one by one. Rows whose key is a floating-point number
+     * are left to a lookup (a DOUBLE key compares approximately in MySQL), as are rows with a NULL
+     * key.
+     *
+     * <p>A database that cannot be read now is logged and otherwise ignored: the dimension is then
+     * read on a miss, as without preload (the job starts as it would have).
+     *
+     * @return this
+     */
+    public JdbcDimensionLookup preload() {
+        for (Dimension d : dims.values()) {
+            if (!d.spec.preload()) {
+                continue;
+            }
+            long started = System.nanoTime();
+            try {
+                boolean numeric = numericKey(d);
+                long loaded = load(d, numeric);
+                preloaded.add(loaded);
+                LOG.info(
+                        "dimension '{}': preloaded {} rows of table {} in {} ms",
+                        d.spec.name(),
+                        loaded,
+                        d.spec.table(),
+                        (System.nanoTime() - started) / 1_000_000);
+            } catch (SQLException | RuntimeException e) {
+                errors.increment();
+                LOG.warn(
+                        "dimension '{}': cannot preload table {}, rows will be read on a miss: {}",
+                        d.spec.name(),
+                        d.spec.table(),
+                        e.getMessage());
+            }
+        }
+        return this;
+    }
+
+    private synchronized long load(Dimension d, boolean numeric) throws SQLException {
+        long max = d.spec.maxEntries();
+        String sql = "SELECT * FROM " + quote(d.spec.table()) + " LIMIT " + (max + 1);
+        long loaded = 0;
+        boolean more = false;
+        try {
+            try (Statement st =
+                    connection()
+                            .createStatement(
+                                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                // Connector/J streams a result set row by row with this fetch size, rather than
+                // holding the whole table in memory.
+                st.setFetchSize(Integer.MIN_VALUE);
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    int keyIndex = 0;
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        if (md.getColumnName(i).equalsIgnoreCase(d.spec.keyColumn())) {
+                            keyIndex = i;
+                            break;
+                        }
+                    }
+                    if (keyIndex == 0) {
+                        throw new IllegalStateException(
+                                "dims."
+                                        + d.spec.name()
+                                        + ".key-column: table '"
+                                        + d.spec.table()
+                                        + "' has no column '"
+                                        + d.spec.keyColumn()
+                                        + "'");
+                    }
+                    if (!numeric && !textual(md.getColumnType(keyIndex))) {
+                        LOG.warn(
+                                "dimension '{}': preload reads tables keyed by a number or text"
+                                        + " column; {}.{} is neither, its rows are read on a miss",
+                                d.spec.name(),
+                                d.spec.table(),
+                                d.spec.keyColumn());
+                        return 0;
+                    }
+                    String keyLabel = md.getColumnLabel(keyIndex);
+                    while (rs.next()) {
+                        if (loaded == max) {
+                            more = true;
+                            break;
+                        }
+                        Map<String, Object> row = row(rs);
+                        Object key = row.get(keyLabel);
+                        if (key == null
+                                || key instanceof Double
+                                || (numeric
+                                        ? !(key instanceof Number)
+                                        : !(key instanceof String))) {
+                            continue; // left to a lookup (see preload())
+                        }
+                        String cacheKey = cacheKey(key);
+                        // The first row of a key, as a lookup's LIMIT 1 keeps one.
+                        if (d.cache
+                                        .asMap()
+                                        .putIfAbsent(cacheKey, Optional.of(PlainData.readOnly(row)))
+                                == null) {
+                            loaded++;
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+        if (more) {
+            LOG.warn(
+                    "dimension '{}': table {} has more than dims.{}.max-entries = {} rows; preloaded"
+                            + " the first {}, the rest are read on a miss",
+                    d.spec.name(),
+                    d.spec.table(),
+                    d.spec.name(),
+                    max,
+                    max);
+        }
+        return loaded;
+    }
+
+    private static boolean textual(int sqlType) {
+        return switch (sqlType) {
+            case Types.CHAR,
+                    Types.VARCHAR,
+                    Types.LONGVARCHAR,
+                    Types.NCHAR,
+                    Types.NVARCHAR,
+                    Types.LONGNVARCHAR ->
+                    true;
+            default -> false;
+        };
+    }
+
+    /** Rows read into the caches by {@link #preload()}. */
+    public long preloaded() {
+        return preloaded.sum();
     }
 
     /** Lookups answered from the cache (rows and known-absent keys alike). */

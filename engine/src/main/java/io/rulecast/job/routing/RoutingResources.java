@@ -72,11 +72,15 @@ public final class RoutingResources implements Serializable {
         return dimensions;
     }
 
-    /** A lookup over the configured dimensions, or {@link DimensionLookup#NONE}. */
+    /**
+     * A lookup over the configured dimensions, or {@link DimensionLookup#NONE}; those configured
+     * with {@code preload} are read into its cache before this returns.
+     */
     public DimensionLookup openDimensions() {
         if (dimensions.isEmpty() || dimensionDatabase == null) {
             return DimensionLookup.NONE;
         }
-        return new JdbcDimensionLookup(dimensionDatabase, dimensions);
+        // Dimensions configured with preload are read whole now, before the first event.
+        return new JdbcDimensionLookup(dimensionDatabase, dimensions).preload();
     }
 }
