@@ -1,6 +1,5 @@
 package io.rulecast.job.routing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.Json;
 import io.rulecast.job.output.Messages;
@@ -59,7 +58,7 @@ final class RolloutRunner {
             Map<String, Object> m;
             try {
                 m = Json.parseObject(json);
-            } catch (JsonProcessingException e) {
+            } catch (Exception e) { // Jackson's checked exception: text that is not JSON
                 throw new IllegalStateException("unreadable rollout abort in the checkpoint", e);
             }
             return new Abort(
