@@ -31,16 +31,7 @@ public final class CpuTimeTable {
         ops.put("JavaScript rule, sandboxed", b::jsSandboxedRule);
         ops.put("Jackson parse + serialize only (ceiling)", b::jacksonParseAndSerializeOnly);
 
-        for (IntSupplier op : ops.values()) {
-            run(op, (long) (roundSeconds * 3e9)); // warm-up
-        }
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
-        ops.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
-        for (int r = 0; r < rounds; r++) {
-            for (Map.Entry<String, IntSupplier> e : ops.entrySet()) {
-                samples.get(e.getKey()).add(run(e.getValue(), (long) (roundSeconds * 1e9)));
-            }
-        }
+        Map<String, List<Double>> samples = interleaved(ops, roundSeconds, rounds);
         b.tearDown();
 
         double java = median(samples.get("Java processor class (the seed's design)"));
@@ -71,6 +62,25 @@ public final class CpuTimeTable {
         System.out.printf(
                 "%nCompiling the 50-line Groovy rule after warm-up: median %.1f ms CPU (30 compiles)%n",
                 median(compile));
+    }
+
+    /**
+     * Each op warmed up for 3 rounds' worth of CPU time, then timed in {@code rounds} interleaved
+     * rounds (every op once per round): CPU nanoseconds per call, per op, round by round.
+     */
+    static Map<String, List<Double>> interleaved(
+            Map<String, IntSupplier> ops, double roundSeconds, int rounds) {
+        for (IntSupplier op : ops.values()) {
+            run(op, (long) (roundSeconds * 3e9)); // warm-up
+        }
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        ops.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, IntSupplier> e : ops.entrySet()) {
+                samples.get(e.getKey()).add(run(e.getValue(), (long) (roundSeconds * 1e9)));
+            }
+        }
+        return samples;
     }
 
     /** CPU nanoseconds per call of {@code op}, over about {@code cpuNanos} of CPU time. */

@@ -52,17 +52,7 @@ public final class JarAbTable {
                 ops.put(label + " " + v, () -> invoke(mh));
             }
         }
-        for (IntSupplier op : ops.values()) {
-            CpuTimeTable.run(op, (long) (roundSeconds * 3e9)); // warm-up
-        }
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
-        ops.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
-        for (int r = 0; r < rounds; r++) {
-            for (Map.Entry<String, IntSupplier> e : ops.entrySet()) {
-                samples.get(e.getKey())
-                        .add(CpuTimeTable.run(e.getValue(), (long) (roundSeconds * 1e9)));
-            }
-        }
+        Map<String, List<Double>> samples = CpuTimeTable.interleaved(ops, roundSeconds, rounds);
         for (Object b : benches) {
             b.getClass().getMethod("tearDown").invoke(b);
         }

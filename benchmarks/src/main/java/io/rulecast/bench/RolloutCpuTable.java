@@ -18,7 +18,6 @@ import io.rulecast.runtime.RuleId;
 import io.rulecast.runtime.RuntimeOptions;
 import io.rulecast.runtime.ScriptRuntime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,17 +124,7 @@ public final class RolloutCpuTable {
         Map<String, IntSupplier> ops = new LinkedHashMap<>();
         ops.put("Groovy rule through the routing core (live alone)", b::liveAlone);
         ops.put("live + shadow candidate of the same logic", b::liveWithShadow);
-        for (IntSupplier op : ops.values()) {
-            CpuTimeTable.run(op, (long) (roundSeconds * 3e9)); // warm-up
-        }
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
-        ops.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
-        for (int r = 0; r < rounds; r++) {
-            for (Map.Entry<String, IntSupplier> e : ops.entrySet()) {
-                samples.get(e.getKey())
-                        .add(CpuTimeTable.run(e.getValue(), (long) (roundSeconds * 1e9)));
-            }
-        }
+        Map<String, List<Double>> samples = CpuTimeTable.interleaved(ops, roundSeconds, rounds);
         b.runtime.close();
         double alone = CpuTimeTable.median(samples.values().iterator().next());
         System.out.printf(
