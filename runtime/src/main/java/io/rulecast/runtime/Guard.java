@@ -37,9 +37,12 @@ public final class Guard {
      * allocation from the counter read at that end instead of reading it again (a JNI call, about a
      * twentieth of a small Groovy invocation's CPU). The budget then also pays for what the host
      * allocated in between — in that short a time at most a few hundred KB, where the budget is MBs
-     * ({@code script.memory.limit}, 64 MB by default) — and never for less than the rule did.
+     * ({@code script.memory.limit}, 64 MB by default) — and never for less than the rule did. Not
+     * done under a budget below {@link #ALLOCATION_READ_REUSE_MIN_LIMIT}, where that could matter.
      */
     static final long ALLOCATION_READ_REUSE_NANOS = 20_000;
+
+    static final long ALLOCATION_READ_REUSE_MIN_LIMIT = 8L << 20;
 
     private static final AtomicInteger STUCK_NOW = new AtomicInteger();
     private static final AtomicLong STUCK_TOTAL = new AtomicLong();
@@ -136,7 +139,9 @@ public final class Guard {
         long now = System.nanoTime();
         long previous = g.endAllocated;
         g.allocationStart =
-                previous >= 0 && now - g.endNanos < ALLOCATION_READ_REUSE_NANOS
+                previous >= 0
+                                && now - g.endNanos < ALLOCATION_READ_REUSE_NANOS
+                                && memoryLimitBytes >= ALLOCATION_READ_REUSE_MIN_LIMIT
                         ? previous
                         : THREADS.getCurrentThreadAllocatedBytes();
         g.startNanos = now;
