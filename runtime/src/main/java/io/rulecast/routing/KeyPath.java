@@ -1,5 +1,6 @@
 package io.rulecast.routing;
 
+import io.rulecast.event.BusinessEvent;
 import io.rulecast.event.Json;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -53,8 +54,32 @@ public final class KeyPath implements Serializable {
      * nowhere or to null.
      */
     public String resolve(Map<String, Object> event) {
-        Object v = event;
-        for (String s : segments) {
+        return text(walk(event, 0));
+    }
+
+    /**
+     * As {@link #resolve(Map)} over {@link BusinessEvent#scriptView()}, without building the view:
+     * the first segment names one of the event's fields, the rest walks from there.
+     */
+    public String resolve(BusinessEvent event) {
+        Object top =
+                switch (segments[0]) {
+                    case "eventId" -> event.eventId();
+                    case "domain" -> event.domain();
+                    case "type" -> event.type();
+                    case "timestamp" -> event.timestamp();
+                    case "payload" -> event.payload();
+                    case "traceId" -> event.traceId();
+                    case "source" -> event.source();
+                    default -> null;
+                };
+        return text(walk(top, 1));
+    }
+
+    /** The value at {@code segments[from..]} below {@code v}; null where the path leads nowhere. */
+    private Object walk(Object v, int from) {
+        for (int i = from; i < segments.length && v != null; i++) {
+            String s = segments[i];
             if (v instanceof Map<?, ?> m) {
                 v = m.get(s);
             } else if (v instanceof List<?> l && isIndex(s) && Integer.parseInt(s) < l.size()) {
@@ -63,7 +88,7 @@ public final class KeyPath implements Serializable {
                 return null;
             }
         }
-        return text(v);
+        return v;
     }
 
     /**

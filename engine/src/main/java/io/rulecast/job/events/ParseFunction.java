@@ -20,7 +20,6 @@ public final class ParseFunction extends ProcessFunction<RawRecord, RoutedEvent>
 
     private final EventReader reader;
     private final KeyPath keyPath;
-    private final EventKey eventKey;
     private final String dlqTopic;
     private transient Counter parsed;
     private transient Counter rejected;
@@ -28,7 +27,6 @@ public final class ParseFunction extends ProcessFunction<RawRecord, RoutedEvent>
     public ParseFunction(EventReader reader, KeyPath keyPath, String dlqTopic) {
         this.reader = reader;
         this.keyPath = keyPath;
-        this.eventKey = new EventKey(keyPath);
         this.dlqTopic = dlqTopic;
     }
 
@@ -45,7 +43,7 @@ public final class ParseFunction extends ProcessFunction<RawRecord, RoutedEvent>
             reject(raw, ctx, r.reason(), r.message(), null);
             return;
         }
-        String key = raw.hasKey() ? raw.keyString() : eventKey.resolve(r.event());
+        String key = raw.hasKey() ? raw.keyString() : keyPath.resolve(r.event());
         if (key == null) {
             reject(raw, ctx, DeadLetterReason.NO_KEY, keyPath.missing(), r.event().eventId());
             return;

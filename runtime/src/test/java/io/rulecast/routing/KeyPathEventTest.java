@@ -1,10 +1,9 @@
-package io.rulecast.job.events;
+package io.rulecast.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.rulecast.event.BusinessEvent;
-import io.rulecast.routing.KeyPath;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The key path on an event's fields gives what it gives on the script view, NO_KEY included. */
-class EventKeyTest {
+class KeyPathEventTest {
     private static final List<String> PATHS =
             List.of(
                     "eventId",
@@ -74,10 +73,7 @@ class EventKeyTest {
                 List.of(event("t-1", "app"), event(null, null), event(null, "app"))) {
             for (String p : PATHS) {
                 KeyPath path = new KeyPath(p);
-                assertEquals(
-                        path.resolve(e.scriptView()),
-                        new EventKey(path).resolve(e),
-                        p + " on " + e);
+                assertEquals(path.resolve(e.scriptView()), path.resolve(e), p + " on " + e);
             }
         }
     }
@@ -94,10 +90,10 @@ class EventKeyTest {
                         "payload.items.2",
                         "eventId.more",
                         "unknown")) {
-            assertNull(new EventKey(new KeyPath(p)).resolve(e), p);
+            assertNull(new KeyPath(p).resolve(e), p);
         }
-        assertEquals("7", new EventKey(new KeyPath("payload.nested.id")).resolve(e));
-        assertEquals("12", new EventKey(new KeyPath("payload.items.1.id")).resolve(e));
-        assertEquals("1714550400000", new EventKey(new KeyPath("timestamp")).resolve(e));
+        assertEquals("7", new KeyPath("payload.nested.id").resolve(e));
+        assertEquals("12", new KeyPath("payload.items.1.id").resolve(e));
+        assertEquals("1714550400000", new KeyPath("timestamp").resolve(e));
     }
 }
